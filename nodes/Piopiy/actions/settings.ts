@@ -1,0 +1,28 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import {
+	DEFAULT_CONCURRENCY,
+	DEFAULT_MAX_RATE_LIMIT_WAIT_SEC,
+	DEFAULT_TIMEOUT_SEC,
+} from '../descriptions/requestOptions.description';
+import { RateLimiter } from '../transport/rateLimiter';
+import type { TransportSettings } from '../transport/request';
+import { DEFAULT_RETRY_SETTINGS } from '../transport/retryPolicy';
+
+function positive(value: unknown, fallback: number): number {
+	return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+/** The node's Request Options, read once per execution (they apply to all items together). */
+export function readExecutionSettings(context: IExecuteFunctions): TransportSettings & { concurrency: number } {
+	const options = context.getNodeParameter('requestOptions', 0, {}) as IDataObject;
+	return {
+		concurrency: Math.max(1, Math.floor(positive(options.concurrency, DEFAULT_CONCURRENCY))),
+		timeoutMs: Math.max(1, positive(options.timeoutSec, DEFAULT_TIMEOUT_SEC)) * 1000,
+		rateLimiter: new RateLimiter(positive(options.ratePerSecond, 0)),
+		retry: {
+			...DEFAULT_RETRY_SETTINGS,
+			maxWaitMs: positive(options.maxRateLimitWaitSec, DEFAULT_MAX_RATE_LIMIT_WAIT_SEC) * 1000,
+		},
+	};
+}

@@ -1,0 +1,28 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { PiopiyCredentials, PiopiyRequest } from '../transport/types';
+
+/**
+ * One operation: its UI, and how one item's parameters become one request. Sending, retrying and
+ * error handling are the router's and the transport's, so every operation gets them the same way.
+ */
+export interface PiopiyOperation {
+	description: INodeProperties[];
+	/** Reads and checks the item's parameters; throws InvalidFieldError before anything is sent. */
+	prepare(this: IExecuteFunctions, itemIndex: number, credentials: PiopiyCredentials): PiopiyRequest;
+	/** Shapes a successful reply into the output item; the reply as it came when absent. */
+	toOutput?(reply: IDataObject): IDataObject;
+}
+
+/** Reads the listed parameters of one item into a plain object for a pure mapping function. */
+export function readParameters<T extends string>(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	names: Record<T, unknown>,
+): Record<T, unknown> {
+	const values = {} as Record<T, unknown>;
+	for (const [name, fallback] of Object.entries(names) as Array<[T, unknown]>) {
+		values[name] = context.getNodeParameter(name, itemIndex, fallback);
+	}
+	return values;
+}

