@@ -1,0 +1,247 @@
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	createRunExecutionData,
+	ICredentialsHelper,
+	LoggerProxy,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type ICredentials,
+	type ICredentialType,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeCredentialsDetails,
+	type INodeExecutionData,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IVersionedNodeType,
+	type IWorkflowExecuteAdditionalData,
+	type Logger,
+} from 'n8n-workflow';
+
+import { PiopiyApi } from '../../credentials/PiopiyApi.credentials';
+import { Piopiy } from '../../nodes/Piopiy/Piopiy.node';
+
+/**
+ * Runs the Piopiy node inside n8n's real engine: `WorkflowExecute` from n8n-core over a two-node
+ * workflow ("Test Items", a source that emits the given items, → "Piopiy"). Only what n8n's server
+ * would provide around the engine is written here: node type lookup, credential storage, and the
+ * credential's generic authentication, resolved with n8n's own expression engine as n8n does.
+ */
+
+export const PIOPIY_NODE_TYPE = 'n8n-nodes-piopiy.piopiy';
+const SOURCE_NODE_TYPE = 'test.items';
+
+/** The trigger side of the test workflow: outputs the items in its `items` parameter. */
+class TestItemsSource implements INodeType {
+	description = {
+		displayName: 'Test Items',
+		name: 'items',
+		group: ['input'],
+		version: 1,
+		description: 'Emits fixed items',
+		defaults: { name: 'Test Items' },
+		inputs: [],
+		outputs: ['main'],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' } as INodeProperties],
+	} as unknown as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = JSON.parse(this.getNodeParameter('items', 0) as string) as IDataObject[];
+		return [items.map((json) => ({ json }))];
+	}
+}
+
+const nodeTypesByName: Record<string, INodeType> = {
+	[PIOPIY_NODE_TYPE]: new Piopiy(),
+	[SOURCE_NODE_TYPE]: new TestItemsSource(),
+};
+
+export const nodeTypes: INodeTypes = {
+	getByName: (type) => nodeTypesByName[type] as INodeType | IVersionedNodeType,
+	getByNameAndVersion: (type) => nodeTypesByName[type],
+	getKnownTypes: () => ({}),
+};
+
+const credentialTypes: Record<string, ICredentialType> = { piopiyApi: new PiopiyApi() };
+
+/** Stores decrypted credentials by type and applies `authenticate` the way n8n's server does. */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly stored: Record<string, ICredentialDataDecryptedObject>) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow?: Workflow,
+		node?: INode,
+	): Promise<IHttpRequestOptions> {
+		const authenticate = credentialTypes[typeName]?.authenticate;
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+		if (!authenticate || authenticate.type !== 'generic' || !workflow || !node) return requestOptions;
+		const headers = { ...(requestOptions.headers ?? {}) } as IDataObject;
+		for (const [name, value] of Object.entries(authenticate.properties.headers ?? {})) {
+			headers[name] = workflow.expression.getSimpleParameterValue(node, value as string, 'internal', {
+				$credentials: credentials,
+			}) as IDataObject[string];
+		}
+		return { ...requestOptions, headers };
+	}
+
+	async preAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async getCredentials(_details: INodeCredentialsDetails, _type: string): Promise<ICredentials> {
+		throw new Error('not used by the node');
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_details: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		return { ...(this.stored[type] ?? {}) };
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties(type: string): INodeProperties[] {
+		return credentialTypes[type]?.properties ?? [];
+	}
+}
+
+/** Everything n8n logged while the tests ran, to search for secrets. */
+export const capturedLogs: string[] = [];
+const capture =
+	(level: string) =>
+	(message: string, meta?: object): void => {
+		capturedLogs.push(`${level} ${message} ${meta ? JSON.stringify(meta) : ''}`);
+	};
+const captureLogger = {
+	error: capture('error'),
+	warn: capture('warn'),
+	info: capture('info'),
+	debug: capture('debug'),
+	scoped: () => captureLogger,
+} as unknown as Logger;
+LoggerProxy.init(captureLogger);
+
+export interface RunOptions {
+	parameters: IDataObject;
+	items?: IDataObject[];
+	credentials?: ICredentialDataDecryptedObject;
+	/** n8n's "On Error" setting of the node. */
+	onError?: INode['onError'];
+}
+
+export interface RunResult {
+	/** The Piopiy node's output items (empty when it failed). */
+	items: INodeExecutionData[];
+	/** The node's error when the run stopped on it. */
+	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
+	run: IRun;
+}
+
+export async function runPiopiyNode({
+	parameters,
+	items = [{}],
+	credentials = {},
+	onError,
+}: RunOptions): Promise<RunResult> {
+	const source: INode = {
+		id: 'source',
+		name: 'Test Items',
+		type: SOURCE_NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { items: JSON.stringify(items) },
+	};
+	const piopiy: INode = {
+		id: 'piopiy',
+		name: 'Piopiy',
+		type: PIOPIY_NODE_TYPE,
+		typeVersion: 1,
+		position: [200, 0],
+		parameters: parameters as INode['parameters'],
+		credentials: { piopiyApi: { id: '1', name: 'Piopiy account' } },
+		...(onError ? { onError } : {}),
+	};
+	const workflow = new Workflow({
+		id: 'test',
+		nodes: [source, piopiy],
+		connections: { 'Test Items': { main: [[{ node: 'Piopiy', type: 'main', index: 0 }]] } },
+		active: false,
+		nodeTypes,
+	});
+
+	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', {
+		id: 'test',
+		name: 'test',
+		nodes: workflow.nodes as unknown as INode[],
+		connections: workflow.connectionsBySourceNode,
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	} as never);
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper({ piopiyApi: credentials }),
+		hooks,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		formBaseUrl: 'http://127.0.0.1:5678/form',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
+		mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
+		mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
+		variables: {},
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('not used');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const runExecutionData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node: source, data: { main: [[{ json: {} }]] }, source: null }],
+		},
+	});
+
+	const run = await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	const taskData = run.data.resultData.runData.Piopiy?.[0];
+	return {
+		items: taskData?.data?.main?.[0] ?? [],
+		error: (taskData?.error ?? run.data.resultData.error) as RunResult['error'],
+		run,
+	};
+}
