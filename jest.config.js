@@ -3,6 +3,8 @@ module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
-	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }] },
+	// Type checking is `npm run typecheck`'s job (run by `npm test`); here ts-jest only transpiles.
+	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { ...require('./tsconfig.json').compilerOptions, isolatedModules: true } }] },
+	setupFiles: ['<rootDir>/test/support/captureLogs.ts'],
 	testTimeout: 30_000,
 };

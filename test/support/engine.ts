@@ -1,3 +1,5 @@
+import { Logger as N8nLogger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
@@ -130,8 +132,8 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
-/** Everything n8n logged while the tests ran, to search for secrets. */
-export const capturedLogs: string[] = [];
+/** Everything n8n logged while the tests ran (see captureLogs.ts), to search for secrets. */
+export const capturedLogs: string[] = ((process as unknown as { __capturedLogs?: string[] }).__capturedLogs ??= []);
 const capture =
 	(level: string) =>
 	(message: string, meta?: object): void => {
@@ -144,7 +146,9 @@ const captureLogger = {
 	debug: capture('debug'),
 	scoped: () => captureLogger,
 } as unknown as Logger;
+// n8n's engine logs through LoggerProxy, and its error reporter through the DI container's Logger.
 LoggerProxy.init(captureLogger);
+Container.set(N8nLogger, captureLogger as unknown as N8nLogger);
 
 export interface RunOptions {
 	parameters: IDataObject;

@@ -94,11 +94,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			continue;
 		}
 		if (!continueOnFail) throw result.error;
+		// `error` and `details` only: n8n then routes the item to the error output when "On Error" says so.
 		const { message, description } = result.error as Error & { description?: string };
 		output.push({
 			json: {
 				error: redactSecrets(message, secrets),
-				...(description ? { description: redactSecrets(String(description), secrets) } : {}),
+				...(description ? { details: redactSecrets(String(description), secrets) } : {}),
 			},
 			pairedItem: { item: itemIndex },
 		});

@@ -1,0 +1,49 @@
+import { redactSecrets } from '../../nodes/Piopiy/helpers/redact';
+import { isFailedReply, replyErrorText } from '../../nodes/Piopiy/helpers/response';
+
+describe('isFailedReply (CONTRACT.md "Responses")', () => {
+	test.each([
+		[200, { message: 'call_queued' }, false],
+		[202, { request_id: 'r' }, false],
+		[200, { code: 200 }, false],
+		[200, { code: '200' }, false],
+		[200, { code: 'cmi-200' }, false],
+		[200, { success: true }, false],
+		[200, 'not an object', false],
+		[200, { success: false }, true],
+		[200, { error: 'x' }, true],
+		[200, { error: { message: 'x' } }, true],
+		[200, { error: '' }, false],
+		[200, { code: 404 }, true],
+		[200, { code: 'cmi-500' }, true],
+		[199, {}, true],
+		[301, {}, true],
+		[401, { success: true }, true],
+		[500, {}, true],
+	])('HTTP %i with %p failed: %p', (status, body, failed) => {
+		expect(isFailedReply(status, body)).toBe(failed);
+	});
+});
+
+describe('replyErrorText', () => {
+	test.each([
+		[{ error: 'a', message: 'b', msg: 'c' }, 'a'],
+		[{ error: { message: 'nested' } }, 'nested'],
+		[{ error: true, message: 'b' }, 'b'],
+		[{ msg: 'c' }, 'c'],
+		[{ message: { message: 'deep' } }, 'deep'],
+		[{ code: 500 }, undefined],
+		['text', undefined],
+	])('%p → %p', (body, text) => expect(replyErrorText(body)).toBe(text));
+});
+
+describe('redactSecrets', () => {
+	test('removes every copy of each secret and any Bearer value', () => {
+		expect(redactSecrets('t=tok_123456 again tok_123456; Bearer other.jwt.value', ['tok_123456', undefined])).toBe(
+			't=[redacted] again [redacted]; Bearer [redacted]',
+		);
+	});
+	test('ignores empty or very short secrets that would blank ordinary words', () => {
+		expect(redactSecrets('a call failed', ['a', ''])).toBe('a call failed');
+	});
+});

@@ -1,0 +1,84 @@
+import { InvalidFieldError } from '../../nodes/Piopiy/helpers/errors';
+import {
+	normalizePhone,
+	requireInteger,
+	requireScalarMap,
+	requireUuid,
+} from '../../nodes/Piopiy/helpers/validate';
+import { scalarMapFromJson, scalarMapFromUi } from '../../nodes/Piopiy/mapping/scalarMap';
+
+function refusal(run: () => unknown): InvalidFieldError {
+	try {
+		run();
+	} catch (error) {
+		if (error instanceof InvalidFieldError) return error;
+		throw error;
+	}
+	throw new Error('expected a refusal');
+}
+
+describe('normalizePhone', () => {
+	test.each([
+		['+91 98765-43210', '919876543210'],
+		['(555) 123 4567', '5551234567'],
+		['+1.555.123.4567', '15551234567'],
+		[919876543210, '919876543210'],
+		['1234567', '1234567'],
+		['1234567890123456', '1234567890123456'],
+	])('%s → %s', (typed, digits) => expect(normalizePhone('To Number', typed)).toBe(digits));
+
+	test.each(['', '+', '0919876543210', '123456', '12345678901234567', '98765O43210', '+91/98765', null, 12.5, {}])(
+		'%p is refused with the value and the rule',
+		(typed) => {
+			const error = refusal(() => normalizePhone('To Number', typed));
+			expect(error.field).toBe('To Number');
+			expect(error.received).toBe(typed);
+			expect(error.expected).toMatch(/country code, 7 to 16 digits/);
+		},
+	);
+});
+
+describe('requireUuid', () => {
+	test('accepts any case and trims', () => {
+		expect(requireUuid('Agent ID', ' 3F2B8C1E-9A4D-4E7F-B1C2-5D6E7F8A9B0C ')).toBe('3F2B8C1E-9A4D-4E7F-B1C2-5D6E7F8A9B0C');
+	});
+	test.each(['', '3f2b8c1e9a4d4e7fb1c25d6e7f8a9b0c', '3f2b8c1e-9a4d-4e7f-b1c2-5d6e7f8a9b0g', 42])('refuses %p', (value) => {
+		expect(refusal(() => requireUuid('Agent ID', value)).expected).toMatch(/UUID/);
+	});
+});
+
+describe('requireInteger', () => {
+	test('accepts numeric text from expressions', () => expect(requireInteger('Ring Timeout', '45', 5, 120)).toBe(45));
+	test.each([4, 121, 30.5, 'soon', NaN])('refuses %p', (value) => {
+		expect(refusal(() => requireInteger('Ring Timeout', value, 5, 120)).expected).toBe('a whole number between 5 and 120');
+	});
+});
+
+describe('scalar maps (variables, metadata)', () => {
+	test('UI rows keep their types', () => {
+		expect(
+			scalarMapFromUi('Variables', {
+				text: [{ name: 'name', value: 'Asha' }, { name: 'zip', value: 560001 }],
+				number: [{ name: 'due', value: '12.5' }],
+				boolean: [{ name: 'vip', value: 'true' }],
+			}),
+		).toEqual({ name: 'Asha', zip: '560001', due: 12.5, vip: true });
+	});
+
+	test('JSON text or an already parsed object', () => {
+		expect(scalarMapFromJson('Variables (JSON)', '{"a": 1, "b": "x", "c": true}')).toEqual({ a: 1, b: 'x', c: true });
+		expect(scalarMapFromJson('Variables (JSON)', { a: 1 })).toEqual({ a: 1 });
+		expect(scalarMapFromJson('Variables (JSON)', '  ')).toEqual({});
+	});
+
+	test.each([
+		[{ '1st': 'x' }, 'Variables name'],
+		[{ 'a-b': 'x' }, 'Variables name'],
+		[{ a: { b: 1 } }, 'Variables "a"'],
+		[{ a: [1] }, 'Variables "a"'],
+		[{ a: null }, 'Variables "a"'],
+		[{ a: Infinity }, 'Variables "a"'],
+	])('%p is refused at %s', (value, field) => {
+		expect(refusal(() => requireScalarMap('Variables', value)).field).toBe(field);
+	});
+});
