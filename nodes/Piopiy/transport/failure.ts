@@ -56,20 +56,24 @@ export function describeFailure(context: FailureContext): FailureReport {
 function describe({ request, outcome, attempts, waitedMs, timeoutMs, why }: FailureContext): FailureReport {
 	const who = service(request);
 
+	// Error codes go in the description: n8n replaces a message that contains one with its own text.
 	if (outcome.kind === 'notSent') {
 		const what = NOT_FOUND_CODES.has(outcome.code) ? 'could not find the host of' : 'could not connect to';
+		const target = request.api === 'account' ? 'the TeleCMI account API' : 'Piopiy';
 		return {
-			message: `The node ${what} ${who === 'Piopiy' ? 'Piopiy' : 'the TeleCMI account API'} (${outcome.code})${attemptsNote(attempts)}`,
-			description:
-				'Nothing was sent, so nothing was placed and it is safe to run this item again. Check the Base URL of the Piopiy API credential and the network of your n8n.',
+			message: `The node ${what} ${target}${attemptsNote(attempts)}`,
+			description: `Network error ${outcome.code}. Nothing was sent, so nothing was placed and it is safe to run this item again. Check the URLs of the Piopiy API credential and the network of your n8n.`,
 		};
 	}
 
 	if (outcome.kind === 'unknown') {
 		const what = TIMEOUT_CODES.has(outcome.code)
 			? `${who} did not answer within ${seconds(timeoutMs)}`
-			: `The connection to ${who} dropped before it answered (${outcome.code})`;
-		return { message: `${what}${attemptsNote(attempts)}`, description: mayHaveActed(request) };
+			: `The connection to ${who} dropped before it answered`;
+		return {
+			message: `${what}${attemptsNote(attempts)}`,
+			description: `Network error ${outcome.code}. ${mayHaveActed(request)}`,
+		};
 	}
 
 	const { statusCode, body } = outcome;

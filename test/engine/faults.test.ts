@@ -1,0 +1,189 @@
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { capturedLogs, runPiopiyNode } from '../support/engine';
+import {
+	echoNumber,
+	hang,
+	nonJson,
+	okWithErrorBody,
+	rateLimit,
+	resetAfterRead,
+	serverError,
+	storm,
+	withLatency,
+} from '../support/faults';
+import { aiCallParameters, everythingSeen } from '../support/fixtures';
+import { PiopiyTestServer, type Behaviour } from '../support/piopiyServer';
+
+/**
+ * Bulk calls under faults. Whatever Piopiy does, per input item: at most one call placed (counted by
+ * the server), exactly one output item, in input order, and a failed item says what happened and
+ * what to do.
+ */
+const server = new PiopiyTestServer();
+beforeAll(async () => server.start());
+afterAll(async () => server.stop());
+beforeEach(() => server.reset());
+
+/** Item i calls +91 90000 0000i..., so the server can count calls per item. */
+function leads(count: number): IDataObject[] {
+	return Array.from({ length: count }, (_, index) => ({ phone: `+91 9${String(index).padStart(9, '0')}` }));
+}
+const numberOf = (index: number) => `919${String(index).padStart(9, '0')}`;
+
+async function campaign(count: number, requestOptions: IDataObject = {}) {
+	return await runPiopiyNode({
+		parameters: aiCallParameters({ toNumber: '={{ $json.phone }}', requestOptions }),
+		items: leads(count),
+		credentials: server.credentials(),
+		onError: 'continueRegularOutput',
+	});
+}
+
+/** The invariants every fault mode must keep. Returns the failed items' messages. */
+function expectInvariants(items: INodeExecutionData[], count: number): string[] {
+	expect(items).toHaveLength(count);
+	const placedPerNumber = new Map<string, number>();
+	for (const request of server.placedCalls()) {
+		const number = (request.body as { to_number: string }).to_number;
+		placedPerNumber.set(number, (placedPerNumber.get(number) ?? 0) + 1);
+	}
+	expect(Math.max(0, ...placedPerNumber.values())).toBeLessThanOrEqual(1);
+	const failures: string[] = [];
+	items.forEach((item, index) => {
+		expect(item.pairedItem).toEqual({ item: index });
+		if (item.json.error) {
+			expect(item.json.details).toEqual(expect.any(String));
+			failures.push(`${String(item.json.error)} | ${String(item.json.details)}`);
+		} else {
+			expect(item.json.to_number).toBe(numberOf(index));
+		}
+	});
+	for (const request of server.requests) expect(request.violations).toEqual([]);
+	return failures;
+}
+
+const MAY_HAVE_PLACED = /The call may have been placed.*check the call log in the Piopiy dashboard before running this item again/;
+
+test('latency: everything arrives, in order', async () => {
+	server.behaviour = withLatency(30);
+	const { items } = await campaign(40, { concurrency: 8 });
+	expect(expectInvariants(items, 40)).toEqual([]);
+	expect(server.placedCalls()).toHaveLength(40);
+});
+
+test('concurrency is real: N requests in flight at once, observed by the server', async () => {
+	server.behaviour = withLatency(150);
+	await campaign(24, { concurrency: 8 });
+	expect(server.maxInFlight).toBe(8);
+});
+
+test('concurrency 1 sends one at a time', async () => {
+	server.behaviour = withLatency(20);
+	await campaign(6, { concurrency: 1 });
+	expect(server.maxInFlight).toBe(1);
+});
+
+test('the client-side rate cap spaces request starts', async () => {
+	server.behaviour = echoNumber;
+	await campaign(11, { concurrency: 10, ratePerSecond: 20 });
+	const starts = server.requests.map((request) => request.receivedAt);
+	// 11 starts at 20/s span at least 10 intervals of 50 ms.
+	expect(Math.max(...starts) - Math.min(...starts)).toBeGreaterThanOrEqual(450);
+});
+
+test.each([
+	['with Retry-After', true],
+	['without Retry-After', false],
+])('a 20 req/s server limit answering 429 %s: every lead called exactly once', async (_name, retryAfter) => {
+	const limit = rateLimit(20, { retryAfter });
+	server.behaviour = withLatency(10, (request, s) => limit(request, s) ?? echoNumber(request, s));
+	const { items } = await campaign(50, { concurrency: 10 });
+	expect(expectInvariants(items, 50)).toEqual([]);
+	expect(server.placedCalls()).toHaveLength(50);
+	expect(server.requests.filter((request) => request.status === 429).length).toBeGreaterThan(0);
+});
+
+test('when the wait budget runs out the item fails, saying so and that nothing was placed', async () => {
+	server.behaviour = () => ({ status: 429, body: { error: 'Too many requests' }, headers: { 'Retry-After': '1' } });
+	const { items } = await campaign(2, { maxRateLimitWaitSec: 1.5 });
+	const failures = expectInvariants(items, 2);
+	expect(failures).toHaveLength(2);
+	for (const failure of failures) {
+		expect(failure).toMatch(/rate limiting requests \(HTTP 429\) and the node gave up after waiting 1 s over 2 attempts/);
+		expect(failure).toMatch(/nothing was placed and it is safe to run this item again/);
+	}
+	expect(server.placedCalls()).toHaveLength(0);
+});
+
+const unknownOutcomes: Array<[string, Behaviour, IDataObject, RegExp]> = [
+	['500', serverError(500), {}, /server error \(HTTP 500\)/],
+	['502', serverError(502), {}, /server error \(HTTP 502\)/],
+	['503', serverError(503), {}, /server error \(HTTP 503\)/],
+	['a hang until the client times out', hang, { timeoutSec: 1 }, /did not answer within 1 s/],
+	['a connection reset after the request was read', resetAfterRead, {}, /connection to Piopiy dropped before it answered/],
+	['a non-JSON body', nonJson, {}, /HTTP 200 with a body that is not JSON/],
+];
+
+test.each(unknownOutcomes)('%s: sent once, never again, and the item says the call may have been placed', async (_name, fault, options, message) => {
+	server.behaviour = fault;
+	const { items } = await campaign(4, { concurrency: 4, ...options });
+	const failures = expectInvariants(items, 4);
+	expect(failures).toHaveLength(4);
+	for (const failure of failures) {
+		expect(failure).toMatch(message);
+		expect(failure).toMatch(MAY_HAVE_PLACED);
+	}
+	expect(server.requests).toHaveLength(4);
+});
+
+test('HTTP 200 with an error body: the item fails with Piopiy\'s reason, not sent again', async () => {
+	server.behaviour = okWithErrorBody;
+	const { items } = await campaign(3);
+	const failures = expectInvariants(items, 3);
+	expect(failures).toEqual(Array(3).fill(expect.stringMatching(/^Piopiy reported a failure: Insufficient balance/)));
+	expect(server.requests).toHaveLength(3);
+});
+
+test('connection refused: retried, then the item says nothing was sent', async () => {
+	const { items } = await runPiopiyNode({
+		parameters: aiCallParameters({ toNumber: '={{ $json.phone }}' }),
+		items: leads(2),
+		credentials: server.credentials({ baseUrl: 'http://127.0.0.1:9' }),
+		onError: 'continueRegularOutput',
+	});
+	expect(items).toHaveLength(2);
+	for (const item of items) {
+		expect(item.json.error).toBe('The node could not connect to Piopiy after 3 attempts');
+		expect(item.json.details).toMatch(/ECONNREFUSED. Nothing was sent/);
+	}
+});
+
+test('a mixed storm over 500 items (seed 20261123): no duplicates, no losses, order kept, token nowhere', async () => {
+	const limit = rateLimit(400, { retryAfter: true });
+	server.behaviour = storm(20261123, [
+		[70, withLatency(5)],
+		[6, () => ({ status: 429, body: { error: 'slow down' }, headers: { 'Retry-After': '0' } })],
+		[4, (request, s) => limit(request, s) ?? echoNumber(request, s)],
+		[3, serverError(500)],
+		[2, serverError(502)],
+		[2, serverError(503)],
+		[2, withLatency(3000)],
+		[3, resetAfterRead],
+		[3, okWithErrorBody],
+		[2, nonJson],
+		[3, (_request, s) => ({ status: 401, body: { error: `token ${s.token} revoked` } })],
+	]);
+	const logsBefore = capturedLogs.length;
+	const { items, run } = await campaign(500, { concurrency: 20, timeoutSec: 1 });
+	const failures = expectInvariants(items, 500);
+	const succeeded = items.filter((item) => !item.json.error).length;
+	expect(succeeded + failures.length).toBe(500);
+	expect(succeeded).toBeGreaterThan(300);
+	for (const failure of failures) {
+		expect(failure).toMatch(
+			/may have been placed|nothing was placed|Nothing was placed|Insufficient balance|rejected the API token/,
+		);
+	}
+	expect(everythingSeen(items, run, capturedLogs.slice(logsBefore))).not.toContain(server.token);
+}, 60_000);

@@ -1,0 +1,81 @@
+import type { Behaviour, RecordedRequest, Reply } from './piopiyServer';
+
+
+/**
+ * Fault modes for the test server (and the benchmark). Each returns a Behaviour; a Behaviour that
+ * returns undefined lets the server give its normal, validated answer.
+ */
+
+export function withLatency(ms: number, inner: Behaviour = echoNumber): Behaviour {
+	return async (request, server) => {
+		await new Promise((resolve) => setTimeout(resolve, ms));
+		return await inner(request, server);
+	};
+}
+
+/**
+ * A server-side limit of `perSecond` requests in any rolling second. Refusals answer 429, with a
+ * Retry-After (whole seconds, as HTTP says) until a slot frees when `retryAfter` is set.
+ */
+export function rateLimit(perSecond: number, { retryAfter }: { retryAfter: boolean }): Behaviour {
+	const accepted: number[] = [];
+	return (request) => {
+		const now = Date.now();
+		while (accepted.length > 0 && accepted[0] <= now - 1000) accepted.shift();
+		if (accepted.length < perSecond) {
+			accepted.push(now);
+			return undefined;
+		}
+		const waitMs = accepted[0] + 1000 - now;
+		return {
+			status: 429,
+			body: { success: false, error: 'Too many requests' },
+			headers: retryAfter ? { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) } : {},
+		};
+	};
+}
+
+export const serverError = (status: 500 | 502 | 503): Behaviour => () => ({
+	status,
+	body: { success: false, error: 'upstream failure' },
+});
+export const hang: Behaviour = () => ({ hang: true });
+export const resetAfterRead: Behaviour = () => ({ reset: true });
+export const okWithErrorBody: Behaviour = () => ({ status: 200, body: { success: false, message: 'Insufficient balance' } });
+export const nonJson: Behaviour = () => ({ status: 200, rawBody: '<html><body>Gateway login</body></html>' });
+
+/** A small seeded PRNG (mulberry32), so a "random" storm is the same storm every run. */
+export function seededRandom(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** Picks a fault (or none) for each request at random, from a fixed seed. */
+export function storm(seed: number, faults: Array<[weight: number, Behaviour | undefined]>): Behaviour {
+	const random = seededRandom(seed);
+	const total = faults.reduce((sum, [weight]) => sum + weight, 0);
+	return async (request: RecordedRequest, server) => {
+		let pick = random() * total;
+		for (const [weight, behaviour] of faults) {
+			pick -= weight;
+			if (pick < 0) return behaviour ? await behaviour(request, server) : undefined;
+		}
+		return undefined;
+	};
+}
+
+/** The server's normal answer, plus the number called on success, so tests can check output order. */
+export const echoNumber: Behaviour = (request, server): Reply => {
+	const reply = server.standardReply(request);
+	const toNumber = (request.body as { to_number?: string } | undefined)?.to_number;
+	if ('status' in reply && reply.status === 200 && toNumber) {
+		return { ...reply, body: { ...(reply.body as object), to_number: toNumber } };
+	}
+	return reply;
+};
