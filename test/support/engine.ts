@@ -25,7 +25,8 @@ import {
 } from 'n8n-workflow';
 
 import { PiopiyApi } from '../../credentials/PiopiyApi.credentials';
-import { Piopiy } from '../../nodes/Piopiy/Piopiy.node';
+// '.js' so that tsx (bench) does not resolve Piopiy.node to the codex file Piopiy.node.json.
+import { Piopiy } from '../../nodes/Piopiy/Piopiy.node.js';
 
 /**
  * Runs the Piopiy node inside n8n's real engine: `WorkflowExecute` from n8n-core over a two-node
@@ -61,6 +62,11 @@ const nodeTypesByName: Record<string, INodeType> = {
 	[PIOPIY_NODE_TYPE]: new Piopiy(),
 	[SOURCE_NODE_TYPE]: new TestItemsSource(),
 };
+
+/** Lets a benchmark run another node type in the Piopiy node's place (see bench/referenceNode.ts). */
+export function registerNodeType(type: string, node: INodeType): void {
+	nodeTypesByName[type] = node;
+}
 
 export const nodeTypes: INodeTypes = {
 	getByName: (type) => nodeTypesByName[type] as INodeType | IVersionedNodeType,
@@ -156,6 +162,8 @@ export interface RunOptions {
 	credentials?: ICredentialDataDecryptedObject;
 	/** n8n's "On Error" setting of the node. */
 	onError?: INode['onError'];
+	/** Another registered node type to run in the Piopiy node's place. */
+	nodeType?: string;
 }
 
 export interface RunResult {
@@ -171,6 +179,7 @@ export async function runPiopiyNode({
 	items = [{}],
 	credentials = {},
 	onError,
+	nodeType = PIOPIY_NODE_TYPE,
 }: RunOptions): Promise<RunResult> {
 	const source: INode = {
 		id: 'source',
@@ -183,7 +192,7 @@ export async function runPiopiyNode({
 	const piopiy: INode = {
 		id: 'piopiy',
 		name: 'Piopiy',
-		type: PIOPIY_NODE_TYPE,
+		type: nodeType,
 		typeVersion: 1,
 		position: [200, 0],
 		parameters: parameters as INode['parameters'],

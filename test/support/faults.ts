@@ -19,7 +19,7 @@ export function withLatency(ms: number, inner: Behaviour = echoNumber): Behaviou
  */
 export function rateLimit(perSecond: number, { retryAfter }: { retryAfter: boolean }): Behaviour {
 	const accepted: number[] = [];
-	return (request) => {
+	return (): Reply | undefined => {
 		const now = Date.now();
 		while (accepted.length > 0 && accepted[0] <= now - 1000) accepted.shift();
 		if (accepted.length < perSecond) {
@@ -30,7 +30,7 @@ export function rateLimit(perSecond: number, { retryAfter }: { retryAfter: boole
 		return {
 			status: 429,
 			body: { success: false, error: 'Too many requests' },
-			headers: retryAfter ? { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) } : {},
+			headers: retryAfter ? { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) } : undefined,
 		};
 	};
 }

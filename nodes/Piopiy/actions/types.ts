@@ -26,3 +26,11 @@ export function readParameters<T extends string>(
 	}
 	return values;
 }
+
+/** The variables parameters of one item: only the input the user chose is read (each read costs). */
+export function variablesParameters(context: IExecuteFunctions, itemIndex: number): Record<string, unknown> {
+	const variablesInput = context.getNodeParameter('variablesInput', itemIndex, 'fields');
+	return variablesInput === 'json'
+		? { variablesInput, variablesJson: context.getNodeParameter('variablesJson', itemIndex, '{}') }
+		: { variablesInput, variables: context.getNodeParameter('variables', itemIndex, {}) };
+}

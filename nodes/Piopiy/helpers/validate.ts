@@ -126,3 +126,25 @@ export function parseJsonParameter(field: string, value: unknown, expected: stri
 		throw new InvalidFieldError(field, value, `${expected} written as JSON (${(error as Error).message})`);
 	}
 }
+
+export function requireBoolean(field: string, value: unknown): boolean {
+	if (typeof value !== 'boolean') throw new InvalidFieldError(field, value, 'true or false');
+	return value;
+}
+
+/** Text that must not be blank; surrounding spaces are dropped. */
+export function requireText(field: string, value: unknown, max = Infinity): string {
+	const text = typeof value === 'string' ? value.trim() : value;
+	if (typeof text !== 'string' || text === '' || text.length > max) {
+		throw new InvalidFieldError(field, value, max === Infinity ? 'text that is not empty' : `text of 1 to ${max} characters`);
+	}
+	return text;
+}
+
+/** A plain JSON object (not an array, not null). */
+export function requireObject(field: string, value: unknown, expected: string): Record<string, unknown> {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		throw new InvalidFieldError(field, value, expected);
+	}
+	return value as Record<string, unknown>;
+}

@@ -4,7 +4,7 @@ import { callOptionsCollection } from '../../descriptions/callOptions.descriptio
 import { connectOptionsFields, connectStrategyField } from '../../descriptions/connect.description';
 import { variablesFields } from '../../descriptions/variables.description';
 import { buildAiCallRequest, type AiCallUi } from '../../mapping/aiCall';
-import { readParameters, type PiopiyOperation } from '../types';
+import { readParameters, variablesParameters, type PiopiyOperation } from '../types';
 
 const show = { resource: ['aiAgent'], operation: ['call'] };
 const showFailover = { ...show, useFailover: [true] };
@@ -89,16 +89,21 @@ export const aiAgentCall: PiopiyOperation = {
 			callerId: '',
 			toNumber: '',
 			agentId: '',
-			variablesInput: 'fields',
-			variables: {},
-			variablesJson: '{}',
 			callOptions: {},
 			useFailover: false,
-			backupAgentId: '',
-			failoverAppId: '',
-			failoverStrategy: 'sequential',
-			failoverOptions: {},
+			...variablesParameters(this, itemIndex),
 		});
+		if (ui.useFailover === true) {
+			Object.assign(
+				ui,
+				readParameters(this, itemIndex, {
+					backupAgentId: '',
+					failoverAppId: '',
+					failoverStrategy: 'sequential',
+					failoverOptions: {},
+				}),
+			);
+		}
 		return buildAiCallRequest(ui as unknown as AiCallUi, credentials.appId);
 	},
 };

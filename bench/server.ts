@@ -1,0 +1,51 @@
+import { echoNumber, rateLimit, withLatency } from '../test/support/faults';
+import { PiopiyTestServer, type Behaviour } from '../test/support/piopiyServer';
+
+/**
+ * The benchmark's Piopiy stand-in, in its own process so the benchmark measures only the n8n side.
+ * Commands arrive over IPC: configure a scenario, then report what was received.
+ */
+export type ServerCommand =
+	| { type: 'configure'; latencyMs: number; ratePerSecond?: number }
+	| { type: 'report' };
+
+export interface ServerReport {
+	requests: number;
+	rateLimited: number;
+	invalid: number;
+	/** Calls placed per number, duplicates counted. */
+	duplicates: number;
+	placedNumbers: number;
+}
+
+async function main() {
+	const server = await new PiopiyTestServer().start();
+	const send = (message: unknown) => process.send?.(message);
+
+	process.on('message', (command: ServerCommand) => {
+		if (command.type === 'configure') {
+			server.reset();
+			const limit = command.ratePerSecond ? rateLimit(command.ratePerSecond, { retryAfter: true }) : undefined;
+			const inner: Behaviour = (request, s) => limit?.(request, s) ?? echoNumber(request, s);
+			server.behaviour = command.latencyMs > 0 ? withLatency(command.latencyMs, inner) : inner;
+			send({ type: 'configured' });
+			return;
+		}
+		const perNumber = new Map<string, number>();
+		for (const request of server.placedCalls()) {
+			const number = (request.body as { to_number: string }).to_number;
+			perNumber.set(number, (perNumber.get(number) ?? 0) + 1);
+		}
+		const report: ServerReport = {
+			requests: server.requests.length,
+			rateLimited: server.requests.filter((request) => request.status === 429).length,
+			invalid: server.requests.filter((request) => request.violations.length > 0).length,
+			duplicates: [...perNumber.values()].reduce((sum, count) => sum + count - 1, 0),
+			placedNumbers: perNumber.size,
+		};
+		send({ type: 'report', report });
+	});
+	send({ type: 'ready', credentials: server.credentials() });
+}
+
+void main();

@@ -1,0 +1,23 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { balanceOutput, buildBalanceRequest } from '../../mapping/balance';
+import type { PiopiyOperation } from '../types';
+
+const description: INodeProperties[] = [
+	{
+		displayName:
+			'Uses the App ID and App Secret of the Piopiy API credential, not the API token. Set both there before running.',
+		name: 'balanceNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { resource: ['account'], operation: ['getBalance'] } },
+	},
+];
+
+export const accountGetBalance: PiopiyOperation = {
+	description,
+	prepare(_itemIndex, credentials) {
+		return buildBalanceRequest(credentials);
+	},
+	toOutput: balanceOutput,
+};

@@ -1,0 +1,46 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { appCallFields } from '../../descriptions/appCall.description';
+import { callOptionsCollection } from '../../descriptions/callOptions.description';
+import { pipelineFields } from '../../descriptions/pipeline.description';
+import { variablesFields } from '../../descriptions/variables.description';
+import { buildPcmoCallRequest, type PcmoCallUi } from '../../mapping/appCalls';
+import { readParameters, type PiopiyOperation } from '../types';
+
+const show = { resource: ['call'], operation: ['pcmoCall'] };
+
+const description: INodeProperties[] = [
+	...appCallFields({ show }),
+	...pipelineFields({ show }),
+	{
+		displayName: 'Agent ID',
+		name: 'agentId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 3f2b8c1e-9a4d-4e7f-b1c2-5d6e7f8a9b0c',
+		description: 'Optional: a Piopiy AI agent attached to the call (Piopiy dashboard → AI Agents)',
+		displayOptions: { show },
+	},
+	callOptionsCollection({ show }),
+	...variablesFields({ show }),
+];
+
+export const callPcmoCall: PiopiyOperation = {
+	description,
+	prepare(itemIndex, credentials) {
+		const ui = readParameters(this, itemIndex, {
+			callerId: '',
+			toNumber: '',
+			appId: '',
+			pipelineInput: 'builder',
+			pipeline: {},
+			pipelineJson: '[]',
+			agentId: '',
+			callOptions: {},
+			variablesInput: 'fields',
+			variables: {},
+			variablesJson: '{}',
+		});
+		return buildPcmoCallRequest(ui as unknown as PcmoCallUi, credentials.appId);
+	},
+};

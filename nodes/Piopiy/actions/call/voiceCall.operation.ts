@@ -1,0 +1,55 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { appCallFields } from '../../descriptions/appCall.description';
+import { callOptionsCollection } from '../../descriptions/callOptions.description';
+import { connectOptionsFields, connectStrategyField } from '../../descriptions/connect.description';
+import { variablesFields } from '../../descriptions/variables.description';
+import { buildVoiceCallRequest, type VoiceCallUi } from '../../mapping/appCalls';
+import { readParameters, type PiopiyOperation } from '../types';
+
+const show = { resource: ['call'], operation: ['voiceCall'] };
+
+const description: INodeProperties[] = [
+	...appCallFields({ show }),
+	{
+		displayName: 'Connect To',
+		name: 'connectTo',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. +91 99887 76655',
+		description: 'The number the call is bridged to once the person answers, with country code',
+		displayOptions: { show },
+	},
+	{ ...connectStrategyField, displayOptions: { show } },
+	{
+		displayName: 'Connect Options',
+		name: 'connectOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: connectOptionsFields,
+	},
+	callOptionsCollection({ show }),
+	...variablesFields({ show }),
+];
+
+export const callVoiceCall: PiopiyOperation = {
+	description,
+	prepare(itemIndex, credentials) {
+		const ui = readParameters(this, itemIndex, {
+			callerId: '',
+			toNumber: '',
+			appId: '',
+			connectTo: '',
+			strategy: 'sequential',
+			connectOptions: {},
+			callOptions: {},
+			variablesInput: 'fields',
+			variables: {},
+			variablesJson: '{}',
+		});
+		return buildVoiceCallRequest(ui as unknown as VoiceCallUi, credentials.appId);
+	},
+};

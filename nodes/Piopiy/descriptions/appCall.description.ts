@@ -1,0 +1,36 @@
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+
+/** Fields every call placed through a Piopiy app asks for (voice, PCMO and flow calls). */
+export function appCallFields(displayOptions: IDisplayOptions): INodeProperties[] {
+	return [
+		{
+			displayName: 'Caller ID',
+			name: 'callerId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. +91 80 4567 8900',
+			description: 'Your Piopiy number the person sees, with country code',
+			displayOptions,
+		},
+		{
+			displayName: 'To Number',
+			name: 'toNumber',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. +91 98765 43210',
+			description: 'The number to call, with country code. Spaces, +, -, . and brackets are removed.',
+			displayOptions,
+		},
+		{
+			displayName: 'App ID',
+			name: 'appId',
+			type: 'string',
+			default: '',
+			placeholder: 'Leave empty to use the App ID of the credential',
+			description: 'The Piopiy app that places the call (Piopiy dashboard → Apps)',
+			displayOptions,
+		},
+	];
+}

@@ -1,0 +1,96 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { SECRET_QUERY_PARAMETER } from './secret';
+
+/** What replaces a secret wherever it would otherwise be output. */
+export const REDACTED = '[redacted]';
+
+/**
+ * Fields Piopiy and TeleCMI send as a JSON document inside a string: `extra_params` (CONTRACT.md,
+ * "Webhooks") and `custom` (TeleCMI's "your custom parameters"). They are parsed when they hold a
+ * JSON object or array, and kept exactly as sent otherwise.
+ */
+export const JSON_STRING_FIELDS = ['extra_params', 'custom'] as const;
+
+export function isRecord(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `'{"crm":"true"}'` → `{crm: 'true'}`; anything that is not a JSON object or array is returned unchanged. */
+export function parseJsonString(value: unknown): unknown {
+	if (typeof value !== 'string') return value;
+	const text = value.trim();
+	if (!text.startsWith('{') && !text.startsWith('[')) return value;
+	try {
+		const parsed: unknown = JSON.parse(text);
+		return typeof parsed === 'object' && parsed !== null ? parsed : value;
+	} catch {
+		return value;
+	}
+}
+
+/**
+ * The events in a request body. n8n has already parsed JSON and form-encoded bodies into an object;
+ * an array is taken as one event per element; text that holds JSON is parsed; any other text is
+ * kept under `body`. Nothing Piopiy sent is dropped, because its v3 payloads are not fully published.
+ */
+export function eventsFromBody(body: unknown): IDataObject[] {
+	if (typeof body === 'string') {
+		if (body.trim() === '') return [{}];
+		const parsed = parseJsonString(body);
+		return parsed === body ? [{ body }] : eventsFromBody(parsed);
+	}
+	if (Array.isArray(body)) {
+		return body.map((entry) => (isRecord(entry) ? entry : { value: entry as IDataObject[string] }));
+	}
+	if (isRecord(body)) return [body];
+	return [{}];
+}
+
+/** The event as Piopiy sent it, with its JSON-in-a-string fields parsed. */
+export function normalizeEvent(event: IDataObject): IDataObject {
+	const normalized: IDataObject = { ...event };
+	for (const field of JSON_STRING_FIELDS) {
+		if (field in normalized) normalized[field] = parseJsonString(normalized[field]) as IDataObject[string];
+	}
+	return normalized;
+}
+
+/** The query string without the secret, so the URL's own parameters (e.g. `?step=menu`) stay usable. */
+export function queryWithoutSecret(query: unknown): IDataObject {
+	if (!isRecord(query)) return {};
+	const rest: IDataObject = {};
+	for (const [name, value] of Object.entries(query)) {
+		if (name.toLowerCase() !== SECRET_QUERY_PARAMETER) rest[name] = value;
+	}
+	return rest;
+}
+
+/** `secret=...` (or `secret%3D...` inside an encoded URL) in any text, whatever the value. */
+const SECRET_PARAMETER_IN_TEXT = /\b(secret(?:=|%3D))[^&#\s"'<>]*/gi;
+
+function redactText(text: string, secret: string): string {
+	if (secret !== '' && text === secret) return REDACTED;
+	let safe = text.replace(SECRET_PARAMETER_IN_TEXT, `$1${REDACTED}`);
+	// Long secrets are also removed wherever they appear; a very short one would blank out ordinary text.
+	if (secret.length >= 8) {
+		for (const form of new Set([secret, encodeURIComponent(secret)])) safe = safe.split(form).join(REDACTED);
+	}
+	return safe;
+}
+
+/**
+ * A deep copy of `value` in which the secret appears nowhere: not as a `secret=` URL parameter (an
+ * echoed `on_result` URL, say), not as a whole value, and, for secrets of 8 characters or more, not
+ * inside any text. Keys are kept as they are.
+ */
+export function redactSecret<T>(value: T, secret: string): T {
+	if (typeof value === 'string') return redactText(value, secret) as T;
+	if (Array.isArray(value)) return value.map((entry: unknown) => redactSecret(entry, secret)) as T;
+	if (isRecord(value)) {
+		const copy: IDataObject = {};
+		for (const [key, entry] of Object.entries(value)) copy[key] = redactSecret(entry, secret);
+		return copy as T;
+	}
+	return value;
+}
