@@ -36,7 +36,8 @@ export class PiopiyTrigger implements INodeType {
 		icon: 'file:piopiy.svg',
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["event"]}}',
+		subtitle:
+			'={{ {"any": "Any Event", "callStatus": "Call Status / CDR", "callerInput": "Caller Input"}[$parameter["event"]] }}',
 		description: 'Starts the workflow when Piopiy posts a call event, a call record or caller input',
 		defaults: { name: 'Piopiy Trigger' },
 		inputs: [],
