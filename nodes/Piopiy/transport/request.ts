@@ -93,7 +93,7 @@ async function attempt(
 
 /**
  * Sends one request to Piopiy: the only function in the node that does. It waits its turn under the
- * rate limit, retries only what `decideRetry` allows, and turns a final failure into a NodeApiError
+ * rate limiter (which learns from 429s), retries only what `decideRetry` allows, and turns a final failure into a NodeApiError
  * whose text names what happened and what to do, with no secret in it.
  */
 export async function sendPiopiyRequest(
@@ -108,10 +108,10 @@ export async function sendPiopiyRequest(
 		await settings.rateLimiter.waitForTurn();
 		const outcome = await attempt(context, request, credentials, settings.timeoutMs);
 		history.attempts++;
+		if (outcome.kind === 'reply') settings.rateLimiter.recordReply(outcome.statusCode === 429);
 		const decision = decideRetry(request.effect, outcome, history, settings.retry);
 		if (decision.retry) {
-			if (decision.reason === 'rateLimited') settings.rateLimiter.pauseAll(decision.delayMs);
-			else history.transientRetries++;
+			if (decision.reason === 'transient') history.transientRetries++;
 			history.waitedMs += decision.delayMs;
 			await sleep(decision.delayMs);
 			continue;
