@@ -4,7 +4,7 @@ import { appCallFields } from '../../descriptions/appCall.description';
 import { callOptionsCollection } from '../../descriptions/callOptions.description';
 import { variablesFields } from '../../descriptions/variables.description';
 import { buildFlowCallRequest, type FlowCallUi } from '../../mapping/appCalls';
-import { readParameters, type PiopiyOperation } from '../types';
+import { readParameters, variablesParameters, type PiopiyOperation } from '../types';
 
 const show = { resource: ['call'], operation: ['flowCall'] };
 
@@ -37,17 +37,17 @@ const description: INodeProperties[] = [
 export const callFlowCall: PiopiyOperation = {
 	description,
 	prepare(itemIndex, credentials) {
-		const ui = readParameters(this, itemIndex, {
-			flowId: '',
-			orgId: '',
-			callerId: '',
-			toNumber: '',
-			appId: '',
-			callOptions: {},
-			variablesInput: 'fields',
-			variables: {},
-			variablesJson: '{}',
-		});
+		const ui = {
+			...readParameters(this, itemIndex, {
+				flowId: '',
+				orgId: '',
+				callerId: '',
+				toNumber: '',
+				appId: '',
+				callOptions: {},
+			}),
+			...variablesParameters(this, itemIndex),
+		};
 		return buildFlowCallRequest(ui as unknown as FlowCallUi, credentials.appId);
 	},
 };

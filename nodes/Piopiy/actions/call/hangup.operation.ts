@@ -38,7 +38,7 @@ const description: INodeProperties[] = [
 		displayName: 'Custom Cause',
 		name: 'customCause',
 		type: 'string',
-		required: true,
+		// Not `required`: n8n would then demand it whenever Cause is an expression; the mapping checks it.
 		default: '',
 		placeholder: 'e.g. UNALLOCATED_NUMBER',
 		description: 'A SIP cause name: upper case with underscores, up to 64 characters',

@@ -5,7 +5,8 @@ import { callOptionsCollection } from '../../descriptions/callOptions.descriptio
 import { pipelineFields } from '../../descriptions/pipeline.description';
 import { variablesFields } from '../../descriptions/variables.description';
 import { buildPcmoCallRequest, type PcmoCallUi } from '../../mapping/appCalls';
-import { readParameters, type PiopiyOperation } from '../types';
+import { pipelineParameters } from '../pipelineParameters';
+import { readParameters, variablesParameters, type PiopiyOperation } from '../types';
 
 const show = { resource: ['call'], operation: ['pcmoCall'] };
 
@@ -28,19 +29,18 @@ const description: INodeProperties[] = [
 export const callPcmoCall: PiopiyOperation = {
 	description,
 	prepare(itemIndex, credentials) {
-		const ui = readParameters(this, itemIndex, {
-			callerId: '',
-			toNumber: '',
-			appId: '',
-			pipelineInput: 'builder',
-			pipeline: {},
-			pipelineJson: '[]',
-			agentId: '',
-			callOptions: {},
-			variablesInput: 'fields',
-			variables: {},
-			variablesJson: '{}',
-		});
+		const ui = {
+			...readParameters(this, itemIndex, {
+				callerId: '',
+				toNumber: '',
+				appId: '',
+				agentId: '',
+				callOptions: {},
+			}),
+			// Only the inputs the user chose are read: each read resolves expressions.
+			...pipelineParameters(this, itemIndex),
+			...variablesParameters(this, itemIndex),
+		};
 		return buildPcmoCallRequest(ui as unknown as PcmoCallUi, credentials.appId);
 	},
 };

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { pipelineFields } from '../../descriptions/pipeline.description';
 import { buildTransferRequest, type TransferUi } from '../../mapping/callControl';
+import { pipelineParameters } from '../pipelineParameters';
 import { readParameters, type PiopiyOperation } from '../types';
 
 const show = { resource: ['call'], operation: ['transfer'] };
@@ -23,12 +24,7 @@ const description: INodeProperties[] = [
 export const callTransfer: PiopiyOperation = {
 	description,
 	prepare(itemIndex) {
-		const ui = readParameters(this, itemIndex, {
-			callId: '',
-			pipelineInput: 'builder',
-			pipeline: {},
-			pipelineJson: '[]',
-		});
+		const ui = { ...readParameters(this, itemIndex, { callId: '' }), ...pipelineParameters(this, itemIndex) };
 		return buildTransferRequest(ui as unknown as TransferUi);
 	},
 };

@@ -5,7 +5,7 @@ import { callOptionsCollection } from '../../descriptions/callOptions.descriptio
 import { connectOptionsFields, connectStrategyField } from '../../descriptions/connect.description';
 import { variablesFields } from '../../descriptions/variables.description';
 import { buildVoiceCallRequest, type VoiceCallUi } from '../../mapping/appCalls';
-import { readParameters, type PiopiyOperation } from '../types';
+import { readParameters, variablesParameters, type PiopiyOperation } from '../types';
 
 const show = { resource: ['call'], operation: ['voiceCall'] };
 
@@ -38,18 +38,18 @@ const description: INodeProperties[] = [
 export const callVoiceCall: PiopiyOperation = {
 	description,
 	prepare(itemIndex, credentials) {
-		const ui = readParameters(this, itemIndex, {
-			callerId: '',
-			toNumber: '',
-			appId: '',
-			connectTo: '',
-			strategy: 'sequential',
-			connectOptions: {},
-			callOptions: {},
-			variablesInput: 'fields',
-			variables: {},
-			variablesJson: '{}',
-		});
+		const ui = {
+			...readParameters(this, itemIndex, {
+				callerId: '',
+				toNumber: '',
+				appId: '',
+				connectTo: '',
+				strategy: 'sequential',
+				connectOptions: {},
+				callOptions: {},
+			}),
+			...variablesParameters(this, itemIndex),
+		};
 		return buildVoiceCallRequest(ui as unknown as VoiceCallUi, credentials.appId);
 	},
 };
