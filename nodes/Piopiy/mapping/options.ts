@@ -1,5 +1,4 @@
-import { InvalidFieldError } from '../helpers/errors';
-import { requireInteger, requireOneOf, requireString, type ScalarMap } from '../helpers/validate';
+import { requireBoolean, requireInteger, requireOneOf, requireString, type ScalarMap } from '../helpers/validate';
 import { scalarMapFromUi, type ScalarMapUi } from './scalarMap';
 
 /** Raw values of `callOptionsFields`. */
@@ -13,11 +12,6 @@ export interface CallOptions {
 	max_duration_sec?: number;
 	record?: boolean;
 	ring_timeout_sec?: number;
-}
-
-function requireBoolean(field: string, value: unknown): boolean {
-	if (typeof value !== 'boolean') throw new InvalidFieldError(field, value, 'true or false');
-	return value;
 }
 
 /** Call `options`: only what the user added; undefined when nothing was. */

@@ -85,14 +85,16 @@ const description: INodeProperties[] = [
 export const aiAgentCall: PiopiyOperation = {
 	description,
 	prepare(itemIndex, credentials) {
-		const ui = readParameters(this, itemIndex, {
-			callerId: '',
-			toNumber: '',
-			agentId: '',
-			callOptions: {},
-			useFailover: false,
+		const ui = {
+			...readParameters(this, itemIndex, {
+				callerId: '',
+				toNumber: '',
+				agentId: '',
+				callOptions: {},
+				useFailover: false,
+			}),
 			...variablesParameters(this, itemIndex),
-		});
+		};
 		if (ui.useFailover === true) {
 			Object.assign(
 				ui,
