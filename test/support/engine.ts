@@ -27,6 +27,7 @@ import {
 import { PiopiyApi } from '../../credentials/PiopiyApi.credentials';
 // '.js' so that tsx (bench) does not resolve Piopiy.node to the codex file Piopiy.node.json.
 import { Piopiy } from '../../nodes/Piopiy/Piopiy.node.js';
+import { hostAdditionalData } from './host';
 
 /**
  * Runs the Piopiy node inside n8n's real engine: `WorkflowExecute` from n8n-core over a two-node
@@ -219,30 +220,10 @@ export async function runPiopiyNode({
 		updatedAt: new Date(),
 	} as never);
 	const additionalData = {
+		...hostAdditionalData(),
 		credentialsHelper: new TestCredentialsHelper({ piopiyApi: credentials }),
 		hooks,
-		currentNodeExecutionIndex: 0,
-		restApiUrl: 'http://127.0.0.1:5678/rest',
-		instanceBaseUrl: 'http://127.0.0.1:5678',
-		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-		formBaseUrl: 'http://127.0.0.1:5678/form',
-		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-		formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
-		mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
-		mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
-		variables: {},
-		executeWorkflow: async () => {
-			throw new Error('not used');
-		},
-		getRunExecutionData: async () => undefined,
-		getRuntimeCredential: async () => undefined,
-		logAiEvent: () => {},
-		startRunnerTask: async () => {
-			throw new Error('not used');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	} as IWorkflowExecuteAdditionalData;
 
 	const runExecutionData = createRunExecutionData({
 		executionData: {

@@ -22,6 +22,7 @@ import {
 import { parse as parseQueryString } from 'querystring';
 
 import { PiopiyTrigger } from '../../nodes/PiopiyTrigger/PiopiyTrigger.node';
+import { hostAdditionalData } from './host';
 
 /**
  * Serves the Piopiy Trigger over real HTTP the way n8n's webhook server does, so tests can POST to
@@ -135,31 +136,7 @@ function expressLikeResponse(res: ServerResponse): ExpressLikeResponse {
 }
 
 function additionalDataFor(req: ExpressLikeRequest, res: ExpressLikeResponse): IWorkflowExecuteAdditionalData {
-	return {
-		httpRequest: req,
-		httpResponse: res,
-		currentNodeExecutionIndex: 0,
-		restApiUrl: 'http://127.0.0.1:5678/rest',
-		instanceBaseUrl: 'http://127.0.0.1:5678',
-		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-		formBaseUrl: 'http://127.0.0.1:5678/form',
-		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-		formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
-		mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
-		mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
-		variables: {},
-		executeWorkflow: async () => {
-			throw new Error('not used');
-		},
-		getRunExecutionData: async () => undefined,
-		getRuntimeCredential: async () => undefined,
-		logAiEvent: () => {},
-		startRunnerTask: async () => {
-			throw new Error('not used');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	return { ...hostAdditionalData(), httpRequest: req, httpResponse: res } as unknown as IWorkflowExecuteAdditionalData;
 }
 
 /** Starts a server on 127.0.0.1 (ephemeral port) serving a workflow whose trigger has `parameters`. */

@@ -2,6 +2,30 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { scalarMapField } from './scalarMap.description';
 
+/** Channels and format of a recording: the connect options' Recording and the pipeline's Record action. */
+export const recordingFormatFields: INodeProperties[] = [
+	{
+		displayName: 'Channels',
+		name: 'channels',
+		type: 'options',
+		default: 'dual',
+		options: [
+			{ name: 'Dual (Each Party on Its Own Channel)', value: 'dual' },
+			{ name: 'Single (Mixed)', value: 'single' },
+		],
+	},
+	{
+		displayName: 'Format',
+		name: 'format',
+		type: 'options',
+		default: 'mp3',
+		options: [
+			{ name: 'MP3', value: 'mp3' },
+			{ name: 'WAV', value: 'wav' },
+		],
+	},
+];
+
 export const connectStrategyField: INodeProperties = {
 	displayName: 'Strategy',
 	name: 'strategy',
@@ -60,26 +84,7 @@ export const connectOptionsFields: INodeProperties[] = [
 						default: true,
 						description: 'Whether to record the connected leg',
 					},
-					{
-						displayName: 'Channels',
-						name: 'channels',
-						type: 'options',
-						default: 'dual',
-						options: [
-							{ name: 'Dual (Each Party on Its Own Channel)', value: 'dual' },
-							{ name: 'Single (Mixed)', value: 'single' },
-						],
-					},
-					{
-						displayName: 'Format',
-						name: 'format',
-						type: 'options',
-						default: 'mp3',
-						options: [
-							{ name: 'MP3', value: 'mp3' },
-							{ name: 'WAV', value: 'wav' },
-						],
-					},
+					...recordingFormatFields,
 				],
 			},
 		],

@@ -1,6 +1,6 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
-import { connectOptionsFields, connectStrategyField } from './connect.description';
+import { connectOptionsFields, connectStrategyField, recordingFormatFields } from './connect.description';
 import { scalarMapField } from './scalarMap.description';
 
 /**
@@ -357,26 +357,7 @@ const actionFields: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { type: ['record'] } },
 		options: [
-			{
-				displayName: 'Channels',
-				name: 'channels',
-				type: 'options',
-				default: 'dual',
-				options: [
-					{ name: 'Dual (Each Party on Its Own Channel)', value: 'dual' },
-					{ name: 'Single (Mixed)', value: 'single' },
-				],
-			},
-			{
-				displayName: 'Format',
-				name: 'format',
-				type: 'options',
-				default: 'mp3',
-				options: [
-					{ name: 'MP3', value: 'mp3' },
-					{ name: 'WAV', value: 'wav' },
-				],
-			},
+			...recordingFormatFields,
 		],
 	},
 ];
