@@ -187,3 +187,54 @@ test('a mixed storm over 500 items (seed 20261123): no duplicates, no losses, or
 	}
 	expect(everythingSeen(items, run, capturedLogs.slice(logsBefore))).not.toContain(server.token);
 }, 60_000);
+
+describe('what may be repeated depends on what the request does', () => {
+	/** Fails the first `times` requests with `reply`, then answers normally. */
+	const failFirst = (times: number, fault: Behaviour): Behaviour => {
+		let failed = 0;
+		return (request, s) => (failed++ < times ? fault(request, s) : undefined);
+	};
+	const callIdFixture = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
+
+	test.each([
+		['a 503', serverError(503)],
+		['a dropped connection', resetAfterRead],
+	])('Hang Up after %s is sent again and succeeds (repeating it changes nothing)', async (_name, fault) => {
+		server.behaviour = failFirst(1, fault);
+		const { items, error } = await runPiopiyNode({
+			parameters: { resource: 'call', operation: 'hangup', callId: callIdFixture },
+			credentials: server.credentials(),
+		});
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ success: true });
+		expect(server.requests).toHaveLength(2);
+	});
+
+	test('Get Balance after a 502 is sent again and succeeds', async () => {
+		server.behaviour = failFirst(1, serverError(502));
+		const { items, error } = await runPiopiyNode({
+			parameters: { resource: 'account', operation: 'getBalance' },
+			credentials: server.credentials(),
+		});
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ balance: 1523.75 });
+		expect(server.requests).toHaveLength(2);
+	});
+
+	test('Transfer after a 503 is not sent again: it may have acted on the live call', async () => {
+		server.behaviour = failFirst(1, serverError(503));
+		const { items } = await runPiopiyNode({
+			parameters: {
+				resource: 'call',
+				operation: 'transfer',
+				callId: callIdFixture,
+				pipelineInput: 'json',
+				pipelineJson: '[{"action": "hangup"}]',
+			},
+			credentials: server.credentials(),
+			onError: 'continueRegularOutput',
+		});
+		expect(items[0].json.details).toMatch(/The change may have been applied to the live call/);
+		expect(server.requests).toHaveLength(1);
+	});
+});
