@@ -15,6 +15,7 @@
 //   (the machine's npm config sets nodedir=/usr = Node 20 headers, so it is overridden).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -55,15 +56,26 @@ export const N8N_ENCRYPTION_KEY = 'piopiy-sandbox-not-a-secret-0123456789';
  * @param {{ userFolder: string, port?: number, customExtensions?: string | string[], brokerPort?: number }} opts
  *   userFolder: N8N_USER_FOLDER (n8n keeps its data in `<userFolder>/.n8n`).
  *   port: HTTP port (default 5678).
- *   customExtensions: folder(s) scanned for custom nodes (N8N_CUSTOM_EXTENSIONS, `;`-separated).
+ *   customExtensions: ONE folder scanned for custom nodes (N8N_CUSTOM_EXTENSIONS). n8n globs it recursively for
+ *     every `*.node.js` and `*.credentials.js` below it (package.json's `n8n` field is NOT read), so pass
+ *     the built `dist` folder, not the project root (which would also crawl node_modules).
+ *     Nodes found there are typed `CUSTOM.<description.name>`. Omit it to use <userFolder>/.n8n/custom.
  *   brokerPort: task-runner broker port (default port + 1). Each n8n process (also `n8n execute`)
  *     opens this port; two processes using the same one collide, so give each its own.
  * @returns {Record<string, string>} variables to merge over process.env
  */
 export function n8nEnv({ userFolder, port = 5678, customExtensions, brokerPort } = {}) {
 	if (!userFolder) throw new Error('n8nEnv: userFolder is required');
-	const ext = Array.isArray(customExtensions) ? customExtensions.join(';') : customExtensions || '';
-	return {
+	const list = (Array.isArray(customExtensions) ? customExtensions : String(customExtensions || '').split(';'))
+		.map((d) => String(d).trim())
+		.filter(Boolean);
+	if (list.length > 1) {
+		throw new Error(
+			`n8nEnv: n8n 2.41.1 honours only the last of several N8N_CUSTOM_EXTENSIONS folders; pass one (got ${list.join(';')})`,
+		);
+	}
+	const ext = list.length ? path.resolve(list[0]) : '';
+	const env = {
 		N8N_USER_FOLDER: path.resolve(userFolder),
 		N8N_ENCRYPTION_KEY,
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
@@ -71,9 +83,8 @@ export function n8nEnv({ userFolder, port = 5678, customExtensions, brokerPort }
 		N8N_PORT: String(port),
 		N8N_PROTOCOL: 'http',
 		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
-		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
 		N8N_SECURE_COOKIE: 'false',
-		N8N_CUSTOM_EXTENSIONS: ext,
 		// no phoning home
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
@@ -83,8 +94,10 @@ export function n8nEnv({ userFolder, port = 5678, customExtensions, brokerPort }
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_AI_ENABLED: 'false',
 		EXTERNAL_FRONTEND_HOOKS_URLS: '',
-		N8N_DIAGNOSTICS_CONFIG_FRONTEND: '',
-		N8N_DIAGNOSTICS_CONFIG_BACKEND: '',
+		// mcp-registry fetches https://api.n8n.io/api/mcp-servers at start-up (fails offline, logs a
+		// stack trace); instance-ai makes the editor land on an "n8n Assistant" page after login
+		// instead of /home/workflows. Neither is needed here.
+		N8N_DISABLED_MODULES: 'mcp-registry,instance-ai',
 		// quiet, predictable
 		N8N_LOG_LEVEL: 'info',
 		N8N_LOG_OUTPUT: 'console',
@@ -96,16 +109,34 @@ export function n8nEnv({ userFolder, port = 5678, customExtensions, brokerPort }
 		GENERIC_TIMEZONE: 'UTC',
 		TZ: 'UTC',
 		NODE_ENV: 'production',
+		// seconds n8n waits for running executions on SIGTERM (default 30)
+		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
 		// make sure nothing inherited from an outer `npm run` / Node 20 leaks in
 		NODE_OPTIONS: '',
+		// n8n spawns its JS task runner (Code node) as plain `node` from PATH: make that Node 24
+		PATH: `${path.dirname(NODE24_BIN)}${path.delimiter}${process.env.PATH || ''}`,
 	};
+	// Only set when given: n8n 2.41.1 keeps ONE loader per package name and every custom folder
+	// is loaded under the name "CUSTOM", so the last folder wins. With N8N_CUSTOM_EXTENSIONS set
+	// (even to ''), <userFolder>/.n8n/custom is loaded first and then replaced; with several
+	// `;`-separated folders only the last one is effective. Pass exactly one folder.
+	if (ext) env.N8N_CUSTOM_EXTENSIONS = ext;
+	return env;
 }
 
-/** Import a package installed in the runtime folder (e.g. 'playwright-core'). */
+/**
+ * Load a package installed in the runtime folder, e.g.
+ *   const { chromium } = await importFromRuntime('playwright-core');
+ * (CommonJS packages are require()d so their named exports work; ESM-only ones are imported.)
+ */
 export async function importFromRuntime(name) {
-	const { createRequire } = await import('node:module');
 	const req = createRequire(path.join(RUNTIME_DIR, 'package.json'));
-	return import(pathToFileURL(req.resolve(name)).href);
+	try {
+		return req(name);
+	} catch (e) {
+		if (e.code !== 'ERR_REQUIRE_ESM') throw e;
+		return import(pathToFileURL(req.resolve(name)).href);
+	}
 }
 
 /** Path of a usable Chromium for playwright-core, or null (install with `apt-get install -y chromium`). */
@@ -270,11 +301,11 @@ export async function provisionN8n({ log = (l) => console.log(l), force = false 
 
 			let t = Date.now();
 			log(
-				`[sandbox] installing n8n ${VERSIONS.n8n} + Node ${VERSIONS.node} into ${path.relative(PROJECT_ROOT, RUNTIME_DIR)} (first run, ~3 min)…`,
+				`[sandbox] installing n8n ${VERSIONS.n8n} + Node ${VERSIONS.node} into ${path.relative(PROJECT_ROOT, RUNTIME_DIR)} (first run, ~6-8 min; later runs are instant)…`,
 			);
 			await run(
 				'npm',
-				['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+				['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'],
 				{ cwd: RUNTIME_DIR, env: cleanEnv(), logStream },
 			);
 			if (!fs.existsSync(NODE24_BIN)) throw new Error(`Node 24 binary missing at ${NODE24_BIN}`);
@@ -293,9 +324,19 @@ export async function provisionN8n({ log = (l) => console.log(l), force = false 
 				env: node24Env(),
 				logStream,
 			});
+			// native addons n8n loads: sqlite3 (built above) and isolated-vm (the default "vm"
+			// expression engine; it ships a Node 24 prebuild, abi137, so no build is needed)
 			await run(
 				NODE24_BIN,
-				['-e', "const s=require('sqlite3');new s.Database(':memory:').close()"],
+				[
+					'-e',
+					[
+						"const s=require('sqlite3');new s.Database(':memory:').close();",
+						"const ivm=require('isolated-vm');const i=new ivm.Isolate({memoryLimit:8});",
+						"if(i.compileScriptSync('1+2').runSync(i.createContextSync())!==3)throw new Error('isolated-vm');",
+						"require('playwright-core');",
+					].join(''),
+				],
 				{ cwd: RUNTIME_DIR, env: node24Env(), logStream },
 			);
 			log(`[sandbox]   ok (${secs(t)})`);
