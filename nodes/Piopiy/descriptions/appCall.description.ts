@@ -1,7 +1,7 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
-/** Fields every call placed through a Piopiy app asks for (voice, PCMO and flow calls). */
-export function appCallFields(displayOptions: IDisplayOptions): INodeProperties[] {
+/** Who calls whom: the first fields of every operation that places a call. */
+export function callPartiesFields(displayOptions: IDisplayOptions): INodeProperties[] {
 	return [
 		{
 			displayName: 'Caller ID',
@@ -23,6 +23,13 @@ export function appCallFields(displayOptions: IDisplayOptions): INodeProperties[
 			description: 'The number to call, with country code. Spaces, +, -, . and brackets are removed.',
 			displayOptions,
 		},
+	];
+}
+
+/** Fields every call placed through a Piopiy app asks for (voice, PCMO and flow calls). */
+export function appCallFields(displayOptions: IDisplayOptions): INodeProperties[] {
+	return [
+		...callPartiesFields(displayOptions),
 		{
 			displayName: 'App ID',
 			name: 'appId',

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { callPartiesFields } from '../../descriptions/appCall.description';
 import { callOptionsCollection } from '../../descriptions/callOptions.description';
 import { connectOptionsFields, connectStrategyField } from '../../descriptions/connect.description';
 import { variablesFields } from '../../descriptions/variables.description';
@@ -10,26 +11,7 @@ const show = { resource: ['aiAgent'], operation: ['call'] };
 const showFailover = { ...show, useFailover: [true] };
 
 const description: INodeProperties[] = [
-	{
-		displayName: 'Caller ID',
-		name: 'callerId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. +91 80 4567 8900',
-		description: 'Your Piopiy number the person sees, with country code',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'To Number',
-		name: 'toNumber',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. +91 98765 43210',
-		description: 'The number to call, with country code. Spaces, +, -, . and brackets are removed.',
-		displayOptions: { show },
-	},
+	...callPartiesFields({ show }),
 	{
 		displayName: 'Agent ID',
 		name: 'agentId',
