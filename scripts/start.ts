@@ -1,0 +1,286 @@
+/**
+ * `npm start`: try the node in a real n8n, without a Piopiy account.
+ *
+ *  1. builds the package (`npm run build` → dist/);
+ *  2. provisions a pinned n8n and the Node 24 it needs under .sandbox/runtime (first run only, ~7 min);
+ *  3. starts the Piopiy sandbox (scripts/sandbox/server.ts) on 127.0.0.1:4010;
+ *  4. imports the credential "Piopiy (sandbox)" and the example workflows into .sandbox/n8n-user
+ *     (only what is new or changed since the last start; `npm start -- --reimport` imports all again,
+ *     overwriting your edits of the examples);
+ *  5. starts n8n on 127.0.0.1:5678 with dist/ as its custom extension folder, creates the demo login
+ *     on the first run, and prints the URL and the login.
+ *
+ * Ctrl-C stops n8n and the sandbox. Ports: N8N_PORT (5678), PIOPIY_SANDBOX_PORT (4010).
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+import { N8N, PROJECT_ROOT, SANDBOX, SANDBOX_CREDENTIAL } from './sandbox/config';
+import { readExamples, sandboxCredentialImport, toCustomTypes } from './sandbox/examples';
+import { loadN8nRuntime, type N8nRuntime, type RunningN8n } from './sandbox/n8nRuntime';
+import { startSandbox, type Sandbox } from './sandbox/server';
+
+const started = Date.now();
+const DIST = path.join(PROJECT_ROOT, 'dist');
+const N8N_DATA = path.join(N8N.userFolder, '.n8n');
+const IMPORT_STAMP = path.join(N8N_DATA, 'piopiy-sandbox-imports.json');
+const IMPORT_DIR = path.join(N8N.userFolder, 'import');
+const N8N_LOG = path.join(PROJECT_ROOT, '.sandbox', 'n8n.log');
+
+const log = (line: string) => console.log(`[start] ${line}`);
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
+const relative = (file: string) => path.relative(process.cwd(), file) || '.';
+
+let sandbox: Sandbox | undefined;
+let n8n: RunningN8n | undefined;
+let stopping: Promise<never> | undefined;
+
+/** Stops n8n and the sandbox, then exits. Repeated calls (tsx relays the terminal's SIGINT too) wait for the first. */
+function shutdown(code: number, why?: string): Promise<never> {
+	stopping ??= (async () => {
+		if (why) log(why);
+		if (n8n) {
+			log('stopping n8n…');
+			await n8n.stop().catch(() => undefined);
+		}
+		if (sandbox) {
+			log('stopping the Piopiy sandbox…');
+			await sandbox.stop().catch(() => undefined);
+		}
+		log('stopped.');
+		process.exit(code);
+	})();
+	return stopping;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+	process.on(signal, () => void shutdown(0, `${signal} received`));
+}
+
+function portIsFree(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const server = net.createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+	});
+}
+
+async function checkPorts(): Promise<void> {
+	const busy: string[] = [];
+	if (!(await portIsFree(N8N.port))) busy.push(`n8n's port ${N8N.port} (choose another with N8N_PORT=5679)`);
+	if (!(await portIsFree(SANDBOX.port))) {
+		busy.push(`the sandbox port ${SANDBOX.port} (choose another with PIOPIY_SANDBOX_PORT=4011)`);
+	}
+	if (busy.length > 0) {
+		throw new Error(`already in use: ${busy.join('; ')}. Is another \`npm start\` running?`);
+	}
+}
+
+/** Runs a command; its output is shown only when it fails. */
+function run(command: string, args: string[]): Promise<void> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+		let output = '';
+		child.stdout.on('data', (chunk) => (output += chunk));
+		child.stderr.on('data', (chunk) => (output += chunk));
+		child.on('error', reject);
+		child.on('close', (code) =>
+			code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} failed (exit ${code}):\n${output.slice(-4000)}`)),
+		);
+	});
+}
+
+async function build(): Promise<void> {
+	const t = Date.now();
+	log('building the package (npm run build)…');
+	await run('npm', ['run', 'build', '--silent']);
+	log(`  built dist/ in ${seconds(t)}`);
+}
+
+async function provision(runtime: N8nRuntime): Promise<void> {
+	const t = Date.now();
+	log(`checking the n8n ${runtime.VERSIONS.n8n} runtime in .sandbox/runtime…`);
+	// The first install is quiet for minutes at a time: say that it is still going.
+	const heartbeat = runtime.isProvisioned()
+		? undefined
+		: setInterval(() => log(`  …still installing (${seconds(t)}); the full log is .sandbox/runtime/provision.log`), 30_000);
+	try {
+		await runtime.provisionN8n({ log: (line) => console.log(line) });
+	} finally {
+		if (heartbeat) clearInterval(heartbeat);
+	}
+}
+
+interface ImportStamp {
+	credential?: string;
+	workflows: Record<string, string>;
+}
+
+const hash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+function readStamp(): ImportStamp {
+	// A stamp without the database it describes (deleted to start afresh) means nothing is imported.
+	if (!fs.existsSync(path.join(N8N_DATA, 'database.sqlite'))) return { workflows: {} };
+	try {
+		const stamp = JSON.parse(fs.readFileSync(IMPORT_STAMP, 'utf8')) as ImportStamp;
+		return { credential: stamp.credential, workflows: stamp.workflows ?? {} };
+	} catch {
+		return { workflows: {} };
+	}
+}
+
+async function cli(runtime: N8nRuntime, args: string[]): Promise<void> {
+	const result = await runtime.n8nCli(args, { userFolder: N8N.userFolder, customExtensions: DIST });
+	if (result.code !== 0) {
+		throw new Error(`n8n ${args.join(' ')} failed (exit ${result.code}):\n${(result.stdout + result.stderr).slice(-4000)}`);
+	}
+}
+
+/** Imports the sandbox credential and the examples that are new or changed since the last start. */
+async function importContent(runtime: N8nRuntime, reimport: boolean): Promise<void> {
+	const t = Date.now();
+	fs.mkdirSync(N8N_DATA, { recursive: true });
+	const stamp: ImportStamp = reimport ? { workflows: {} } : readStamp();
+
+	const credentials = sandboxCredentialImport(SANDBOX.port);
+	const credentialHash = hash(credentials);
+	const examples = readExamples().map(({ file, workflow }) => ({ file, workflow: toCustomTypes(workflow) }));
+	for (const { file, workflow } of examples) {
+		if (!workflow.id) throw new Error(`examples/${file} has no "id": give it a fixed one so imports stay idempotent`);
+	}
+	const changed = examples.filter(({ workflow }) => stamp.workflows[workflow.id] !== hash(workflow));
+
+	fs.rmSync(IMPORT_DIR, { recursive: true, force: true });
+	try {
+		if (stamp.credential !== credentialHash) {
+			log(`importing the credential "${SANDBOX_CREDENTIAL.name}" (n8n import:credentials)…`);
+			const file = path.join(IMPORT_DIR, 'credentials.json');
+			fs.mkdirSync(IMPORT_DIR, { recursive: true });
+			fs.writeFileSync(file, JSON.stringify(credentials, null, 2));
+			await cli(runtime, ['import:credentials', `--input=${file}`]);
+			stamp.credential = credentialHash;
+		} else {
+			log(`credential "${SANDBOX_CREDENTIAL.name}" already imported`);
+		}
+
+		if (changed.length > 0) {
+			log(`importing ${changed.length} example workflow(s) (n8n import:workflow)…`);
+			const dir = path.join(IMPORT_DIR, 'workflows');
+			fs.mkdirSync(dir, { recursive: true });
+			for (const { file, workflow } of changed) {
+				fs.writeFileSync(path.join(dir, file), JSON.stringify(workflow, null, 2));
+				log(`  ${workflow.name}  (examples/${file})`);
+			}
+			await cli(runtime, ['import:workflow', '--separate', `--input=${dir}`]);
+			for (const { workflow } of changed) stamp.workflows[workflow.id] = hash(workflow);
+		} else {
+			log(`${examples.length} example workflows already imported (npm start -- --reimport imports them again)`);
+		}
+	} finally {
+		fs.writeFileSync(IMPORT_STAMP, JSON.stringify(stamp, null, 2));
+		fs.rmSync(IMPORT_DIR, { recursive: true, force: true });
+	}
+	log(`  n8n content ready in ${seconds(t)}`);
+}
+
+/** Copies n8n's output to .sandbox/n8n.log as it comes. */
+function mirrorLogs(running: RunningN8n): void {
+	fs.writeFileSync(N8N_LOG, '');
+	let written = 0;
+	const flush = () => {
+		const all = running.logs();
+		if (all.length < written) written = 0; // the in-memory buffer was trimmed
+		if (all.length > written) {
+			fs.appendFileSync(N8N_LOG, all.slice(written));
+			written = all.length;
+		}
+	};
+	const timer = setInterval(flush, 1000);
+	timer.unref();
+	void running.exited.then(() => {
+		clearInterval(timer);
+		flush();
+	});
+}
+
+async function ensureOwner(runtime: N8nRuntime, url: string): Promise<void> {
+	const login = { url, email: N8N.email, password: N8N.password };
+	try {
+		await runtime.login(login);
+		log(`login ${N8N.email} works`);
+		return;
+	} catch {
+		// no owner yet (first start), or a changed password
+	}
+	try {
+		await runtime.setupOwner({ ...login, firstName: N8N.firstName, lastName: N8N.lastName });
+		log(`created the n8n owner ${N8N.email}`);
+	} catch (error) {
+		log(
+			`could not log in as ${N8N.email}, and an owner already exists: log in with the password you set (${(error as Error).message.split('\n')[0]})`,
+		);
+	}
+}
+
+function banner(url: string, examples: string[]): void {
+	const line = '─'.repeat(78);
+	console.log(
+		[
+			'',
+			line,
+			`  n8n with n8n-nodes-piopiy is ready (in ${seconds(started)})`,
+			'',
+			`    Open     ${url}`,
+			`    Log in   ${N8N.email}   password ${N8N.password}`,
+			'',
+			'  Try it: open the workflow "Piopiy: Form → AI call" and click "Execute workflow".',
+			'  Fill in the form that opens (phone with its country code, e.g. +91 98765 43210).',
+			"  The Piopiy node's output shows the sandbox's answer (call_queued, call_id), and",
+			'  the sandbox prints the request here. No phone rings.',
+			'',
+			`  Piopiy sandbox   ${sandbox?.url}  (credential "${SANDBOX_CREDENTIAL.name}")`,
+			`  Examples         ${examples.length} workflows from examples/`,
+			`  n8n's log        ${relative(N8N_LOG)}`,
+			'  Stop             Ctrl-C',
+			line,
+			'',
+		].join('\n'),
+	);
+}
+
+async function main(): Promise<void> {
+	const reimport = process.argv.includes('--reimport');
+	await checkPorts();
+	await build();
+	const runtime = await loadN8nRuntime();
+	await provision(runtime);
+
+	log(`starting the Piopiy sandbox on 127.0.0.1:${SANDBOX.port}…`);
+	sandbox = await startSandbox({ port: SANDBOX.port, log: (line) => console.log(line) });
+	log(`  sandbox listening on ${sandbox.url}`);
+
+	await importContent(runtime, reimport);
+
+	n8n = await runtime.startN8n({
+		userFolder: N8N.userFolder,
+		port: N8N.port,
+		customExtensions: DIST,
+		log: (line) => console.log(line),
+	});
+	mirrorLogs(n8n);
+	void n8n.exited.then((code) => {
+		if (stopping) return;
+		console.error(n8n?.logs().slice(-3000));
+		void shutdown(1, `n8n exited unexpectedly (${code}); its log: ${relative(N8N_LOG)}`);
+	});
+	await ensureOwner(runtime, n8n.url);
+	banner(n8n.url, readExamples().map(({ workflow }) => workflow.name));
+}
+
+main().catch((error) => {
+	console.error(`[start] failed: ${(error as Error).message}`);
+	void shutdown(1);
+});
