@@ -56,8 +56,69 @@ function shutdown(code: number, why?: string): Promise<never> {
 	return stopping;
 }
 
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-	process.on(signal, () => void shutdown(0, `${signal} received`));
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const onSignal = (signal: NodeJS.Signals) => void shutdown(0, `${signal} received`);
+for (const signal of SIGNALS) process.on(signal, onSignal);
+
+/**
+ * run-n8n.mjs adds its own signal handlers, which SIGKILL n8n at once: n8n then reports "Last session
+ * crashed" and recovers at the next start. Once n8n runs, only ours stay, and they stop n8n with
+ * SIGTERM (n8n's graceful shutdown, SIGKILL after 15 s). run-n8n's exit hook stays as the safety net.
+ */
+function keepOnlyOurSignalHandlers(): void {
+	for (const signal of SIGNALS) {
+		for (const listener of process.listeners(signal)) {
+			if (listener !== onSignal) process.removeListener(signal, listener as (...args: unknown[]) => void);
+		}
+	}
+}
+
+/** The parent process id of `pid`, read from /proc (Linux); undefined elsewhere. */
+function parentOf(pid: number): number | undefined {
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		// "<pid> (<command>) <state> <ppid> …"; the command may contain spaces and brackets.
+		const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+		return Number.isInteger(ppid) && ppid > 0 ? ppid : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function isNpm(pid: number): boolean {
+	try {
+		// npm sets its process title ("npm start"); before that it is "node …/npm-cli.js start".
+		return /^npm[ \0]|\/npm-cli\.js\0|\/npm\0/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * `kill <npm's pid>` ends npm but reaches neither tsx nor this process: n8n and the sandbox would keep
+ * running. So watch the processes that started this one (tsx, sh, npm) and stop when one is gone.
+ * Ctrl-C in a terminal signals them all, and is handled by the signal handlers.
+ */
+function stopWithParents(): void {
+	// Up to npm itself (tsx, sh, npm), not beyond: `nohup npm start &` must outlive the shell that started it.
+	const ancestors: number[] = [];
+	for (let pid = process.ppid; ancestors.length < 3 && pid > 1; pid = parentOf(pid) ?? 0) {
+		ancestors.push(pid);
+		if (isNpm(pid)) break;
+	}
+	if (!ancestors.some(isNpm)) ancestors.splice(1); // not started by npm: watch tsx only
+	const timer = setInterval(() => {
+		for (const pid of ancestors) {
+			try {
+				process.kill(pid, 0);
+			} catch {
+				clearInterval(timer);
+				void shutdown(0, `the process that started npm start (pid ${pid}) is gone`);
+				return;
+			}
+		}
+	}, 1000);
+	timer.unref();
 }
 
 function portIsFree(port: number): Promise<boolean> {
@@ -253,6 +314,7 @@ function banner(url: string, examples: string[]): void {
 
 async function main(): Promise<void> {
 	const reimport = process.argv.includes('--reimport');
+	stopWithParents();
 	await checkPorts();
 	await build();
 	const runtime = await loadN8nRuntime();
@@ -270,6 +332,7 @@ async function main(): Promise<void> {
 		customExtensions: DIST,
 		log: (line) => console.log(line),
 	});
+	keepOnlyOurSignalHandlers();
 	mirrorLogs(n8n);
 	void n8n.exited.then((code) => {
 		if (stopping) return;

@@ -58,7 +58,8 @@ export function summarize(request: RecordedRequest, reply: Reply): string {
 			if (Array.isArray(body.pipeline)) parts.push(`pipeline ${pipelineSummary(body.pipeline)}`);
 			break;
 		case '/voice/call/hangup':
-			parts.push(String(answer.message), `call ${String(body.call_id)}`, `cause ${String(body.cause)}`);
+			parts.push(String(answer.message), `call ${String(body.call_id)}`);
+			if (body.cause) parts.push(`cause ${String(body.cause)}`);
 			if (body.reason) parts.push(`reason ${short(body.reason, 60)}`);
 			break;
 		default:
