@@ -1,0 +1,375 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { provision, PROJECT_ROOT } from './support/runtime';
+import { log, OWNER, startStack, type Stack } from './support/stack';
+
+/**
+ * The n8n editor in a real browser: headless Chromium (Debian's `chromium`) driven by playwright-core
+ * from the provisioned runtime, against n8n 2.41.1 with the package installed as a community package.
+ * It logs in, opens a new workflow, finds the node by searching "Piopiy" in the node creator, adds
+ * each operation through its action, and checks and screenshots each parameter panel, then creates a
+ * Piopiy API credential in the credential dialog and lets n8n test it against the Piopiy stand-in.
+ *
+ * "No error on defaults", as n8n can honestly show it: on a freshly added node,
+ * - the parameter panel shows no issue marker and no field in its error style (`parameter-issues`,
+ *   `.has-issues`): a default that n8n finds invalid (an option value that is not in its list, a
+ *   malformed collection...) is marked at once;
+ * - the node's issue list on the canvas (the warning n8n computes for every node) names exactly the
+ *   operation's required fields, which are empty by design until the user fills them, and nothing
+ *   else: no optional field, and no field of another operation.
+ *
+ * Screenshots (1280×800 PNG) go to .sandbox/e2e/screenshots/, or to the folder in
+ * PIOPIY_E2E_SCREENSHOTS_DIR: `PIOPIY_E2E_SCREENSHOTS_DIR=docs/screenshots npm run test:e2e -- editor`
+ * refreshes the ones the README shows (a normal run leaves the committed ones alone).
+ */
+
+const SHOTS = path.resolve(PROJECT_ROOT, process.env.PIOPIY_E2E_SCREENSHOTS_DIR || path.join('.sandbox', 'e2e', 'screenshots'));
+const TIMEOUT = 45_000; // the editor is slow on 2 cores; the first page load alone takes ~15 s
+
+interface OperationCase {
+	/** The action's name in the node creator (the operation's `action`). */
+	action: string;
+	resource: string;
+	operation: string;
+	screenshot: string;
+	/** Labels the panel must show. */
+	fields: string[];
+	/** Required fields, empty by default: the only issues n8n may report. */
+	required: string[];
+}
+
+const OPERATIONS: OperationCase[] = [
+	{
+		action: 'Call a number with an AI agent',
+		resource: 'AI Agent',
+		operation: 'Call',
+		screenshot: 'ai-agent-call.png',
+		fields: ['Caller ID', 'To Number', 'Agent ID', 'Specify Variables', 'Call Options', 'Use Backup Agent'],
+		required: ['Caller ID', 'To Number', 'Agent ID'],
+	},
+	{
+		action: 'Make a voice call',
+		resource: 'Call',
+		operation: 'Make Voice Call',
+		screenshot: 'call-make-voice-call.png',
+		fields: ['Caller ID', 'To Number', 'App ID', 'Connect To', 'Strategy', 'Connect Options', 'Call Options'],
+		required: ['Caller ID', 'To Number', 'Connect To'],
+	},
+	{
+		action: 'Make a PCMO call',
+		resource: 'Call',
+		operation: 'Make PCMO Call',
+		screenshot: 'call-make-pcmo-call.png',
+		fields: ['Caller ID', 'To Number', 'App ID', 'Specify Pipeline', 'Pipeline', 'Agent ID'],
+		required: ['Caller ID', 'To Number'],
+	},
+	{
+		action: 'Make a flow call',
+		resource: 'Call',
+		operation: 'Make Flow Call',
+		screenshot: 'call-make-flow-call.png',
+		fields: ['Flow ID', 'Organization ID', 'Caller ID', 'To Number', 'App ID'],
+		required: ['Flow ID', 'Organization ID', 'Caller ID', 'To Number'],
+	},
+	{
+		action: 'Transfer a call',
+		resource: 'Call',
+		operation: 'Transfer',
+		screenshot: 'call-transfer.png',
+		fields: ['Call ID', 'Specify Pipeline', 'Pipeline'],
+		required: ['Call ID'],
+	},
+	{
+		action: 'Hang up a call',
+		resource: 'Call',
+		operation: 'Hang Up',
+		screenshot: 'call-hang-up.png',
+		fields: ['Call ID', 'Cause', 'Reason'],
+		required: ['Call ID'],
+	},
+	{
+		action: 'Get the account balance',
+		resource: 'Account',
+		operation: 'Get Balance',
+		screenshot: 'account-get-balance.png',
+		fields: ['Uses the App ID and App Secret of the Piopiy API credential'],
+		required: [],
+	},
+];
+
+// playwright-core's types are not a dependency of this project; these are the few parts used here.
+type DomElement = { [property: string]: unknown };
+interface Locator {
+	first(): Locator;
+	last(): Locator;
+	nth(index: number): Locator;
+	locator(selector: string): Locator;
+	getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
+	click(options?: object): Promise<void>;
+	hover(options?: object): Promise<void>;
+	fill(value: string): Promise<void>;
+	count(): Promise<number>;
+	isVisible(): Promise<boolean>;
+	innerText(): Promise<string>;
+	inputValue(): Promise<string>;
+	allInnerTexts(): Promise<string[]>;
+	waitFor(options?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
+	/** Runs `fn` in the page on the element (typed loosely: this project has no DOM typings). */
+	evaluate<R>(fn: (element: DomElement) => R): Promise<R>;
+	filter(options: { hasText: string | RegExp }): Locator;
+}
+interface Page {
+	goto(url: string, options?: object): Promise<unknown>;
+	locator(selector: string): Locator;
+	getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
+	fill(selector: string, value: string): Promise<void>;
+	keyboard: { press(key: string): Promise<void> };
+	mouse: { move(x: number, y: number): Promise<void> };
+	waitForURL(url: RegExp, options?: object): Promise<void>;
+	waitForTimeout(ms: number): Promise<void>;
+	screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
+	setDefaultTimeout(ms: number): void;
+	on(event: 'console' | 'pageerror', listener: (value: { type?: () => string; text?: () => string; message?: string }) => void): void;
+	url(): string;
+}
+interface Browser {
+	newContext(options: object): Promise<{ newPage(): Promise<Page>; close(): Promise<void> }>;
+	close(): Promise<void>;
+}
+interface Playwright {
+	chromium: { launch(options: object): Promise<Browser> };
+}
+
+let stack: Stack;
+let browser: Browser | undefined;
+let page: Page;
+const pageErrors: string[] = [];
+let triggerName = '';
+/** Set once the node creator listed the node's actions; the operation tests need them. */
+let actionsListed = false;
+
+beforeAll(async () => {
+	const executablePath = provision.findChromium();
+	if (!executablePath) {
+		throw new Error('no Chromium found: install Debian\'s package (`apt-get install -y chromium`) or set CHROMIUM_PATH');
+	}
+	fs.mkdirSync(SHOTS, { recursive: true });
+	stack = await startStack({ name: 'editor', install: 'communityPackage', wrongTokenCredential: false });
+	const { chromium } = (await provision.importFromRuntime('playwright-core')) as Playwright;
+	browser = await chromium.launch({ executablePath, args: [...provision.CHROMIUM_ARGS], headless: true, timeout: 60_000 });
+	const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+	page = await context.newPage();
+	page.setDefaultTimeout(TIMEOUT);
+	page.on('pageerror', (error) => pageErrors.push(String(error.message)));
+}, 300_000);
+
+afterAll(async () => {
+	await browser?.close().catch(() => undefined);
+	await stack?.stop();
+}, 60_000);
+
+const testId = (id: string) => `[data-test-id="${id}"]`;
+
+async function shot(file: string) {
+	await page.waitForTimeout(400); // let transitions settle
+	await page.screenshot({ path: path.join(SHOTS, file) });
+	log(`[e2e:editor] screenshot docs/screenshots/${file}`);
+}
+
+/**
+ * The node creator, searched for `text`: opened from the canvas' "+" button, or from the "+" on the
+ * output of node `after` (the new node is then connected to it and placed right of it, on screen).
+ */
+async function searchNodeCreator(text: string, after?: string) {
+	if (after) {
+		await page.locator(`${testId('canvas-node')}[data-node-name="${after}"] ${testId('canvas-handle-plus')}`).click();
+	} else {
+		await page.locator(testId('node-creator-plus-button')).click();
+	}
+	const search = page.locator(testId('node-creator-search-bar'));
+	await search.waitFor({ state: 'visible' });
+	await search.fill(text);
+	await page.waitForTimeout(500);
+}
+
+/** What the canvas node's warning lists, as n8n computes it, one line per issue. */
+async function canvasIssues(nodeName: string): Promise<string[]> {
+	const node = page.locator(`${testId('canvas-node')}[data-node-name="${nodeName}"]`);
+	const marker = node.locator(testId('node-issues'));
+	if ((await marker.count()) === 0) return [];
+	await marker.hover();
+	const items = page.locator('.n8n-tooltip .titled-list li');
+	await items.first().waitFor({ state: 'visible' });
+	const lines = (await items.allInnerTexts()).map((line) => line.trim());
+	await page.mouse.move(5, 400); // close the tooltip
+	await items.first().waitFor({ state: 'hidden' });
+	return lines;
+}
+
+describe('the Piopiy node in the n8n editor (headless Chromium)', () => {
+	it('logs in and opens a new workflow', async () => {
+		await page.goto(`${stack.url}/signin`, { timeout: 90_000 });
+		await page.locator('input[name="emailOrLdapLoginId"]').waitFor({ state: 'visible', timeout: 90_000 });
+		await page.fill('input[name="emailOrLdapLoginId"]', OWNER.email);
+		await page.fill('input[name="password"]', OWNER.password);
+		await page.keyboard.press('Enter');
+		await page.waitForURL(/\/home\//, { timeout: 60_000 });
+
+		await page.goto(`${stack.url}/workflow/new`, { timeout: 90_000 });
+		await page.locator(testId('node-creator-plus-button')).waitFor({ state: 'visible', timeout: 90_000 });
+		// A trigger first, so the node creator then offers actions ("What happens next?").
+		await searchNodeCreator('Manual Trigger');
+		await page.keyboard.press('Enter');
+		const trigger = page.locator(testId('canvas-node')).first();
+		await trigger.waitFor({ state: 'visible' });
+		expect(await page.locator(testId('canvas-node')).count()).toBe(1);
+		triggerName = String(await trigger.evaluate((element) => (element.getAttribute as (name: string) => string)('data-node-name')));
+	});
+
+	it('finds the node by searching "Piopiy", with its icon and every action', async () => {
+		await searchNodeCreator('Piopiy');
+		const results = page.locator(`${testId('node-creator')} ${testId('node-creator-item-name')}`);
+		expect(await results.allInnerTexts()).toEqual(['Piopiy']);
+
+		// The icon is an <img> of the package's SVG, served by n8n: it must have loaded.
+		const icon = page.locator(`${testId('node-creator')} img`).first();
+		await icon.waitFor({ state: 'visible' });
+		const { src, width } = await icon.evaluate((element) => ({
+			src: element.currentSrc as string,
+			width: element.naturalWidth as number,
+		}));
+		expect(src).toMatch(/\/icons\/.*piopiy\.svg$/i);
+		expect(width).toBeGreaterThan(0);
+		const served = await fetch(src, { headers: { cookie: stack.cookie } });
+		expect(served.status).toBe(200);
+		expect(served.headers.get('content-type')).toMatch(/svg/);
+
+		await page.locator(`${testId('node-creator')} ${testId('node-creator-action-item')}`).first().click();
+		const actionNames = page.locator(`${testId('node-creator')} ${testId('node-creator-item-name')}`);
+		try {
+			await page.getByText(OPERATIONS[0].action, { exact: true }).waitFor({ state: 'visible', timeout: 10_000 });
+		} catch {
+			await shot('node-creator-piopiy.png');
+			const shown = await page.locator(testId('node-creator')).innerText();
+			throw new Error(
+				`the node creator lists no Piopiy actions (a node whose codex puts it in AI → Tools is taken for a tool). It shows:\n${shown}`,
+			);
+		}
+		const listed = await actionNames.allInnerTexts();
+		expect(listed).toEqual(expect.arrayContaining(OPERATIONS.map((operation) => operation.action)));
+		actionsListed = true;
+		await shot('node-creator-piopiy.png');
+		await page.keyboard.press('Escape');
+	});
+
+	for (const operation of OPERATIONS) {
+		it(`${operation.resource} → ${operation.operation}: its fields, no error on defaults`, async () => {
+			if (!actionsListed) throw new Error('not run: the node creator did not list the Piopiy actions (see the search test)');
+			await searchNodeCreator('Piopiy', triggerName);
+			await page.locator(`${testId('node-creator')} ${testId('node-creator-action-item')}`).first().click();
+			await page.getByText(operation.action, { exact: true }).click();
+
+			const ndv = page.locator(testId('ndv'));
+			await ndv.waitFor({ state: 'visible' });
+			const parameters = ndv.locator(testId('node-parameters'));
+			await parameters.waitFor({ state: 'visible' });
+			expect(await ndv.locator(`${testId('parameter-input-resource')} input`).inputValue()).toBe(operation.resource);
+			expect(await ndv.locator(`${testId('parameter-input-operation')} input`).inputValue()).toBe(operation.operation);
+			for (const field of operation.fields) {
+				const label = parameters.getByText(field, { exact: !field.includes(' of the ') }).first();
+				expect({ field, visible: await label.isVisible() }).toEqual({ field, visible: true });
+			}
+			expect(await ndv.locator(testId('parameter-issues')).count()).toBe(0);
+			expect(await ndv.locator('.has-issues').count()).toBe(0);
+			// The node's issue list, as the canvas shows it: only the required fields, and the credential
+			// when none is chosen. The node is named after the action.
+			const nodeName = await ndv.locator(`${testId('node-title-container')} ${testId('inline-edit-preview')}`).first().innerText();
+			await shot(operation.screenshot);
+
+			await page.locator(testId('ndv-close-button')).click();
+			await ndv.waitFor({ state: 'hidden' });
+			expect(await page.locator(testId('canvas-node')).count()).toBe(2); // the trigger and this node
+			const issues = await canvasIssues(nodeName.trim());
+			const parameterIssues = issues.filter((issue) => !/^Credentials for .* are not set\.?$/.test(issue));
+			expect(parameterIssues).toEqual(operation.required.map((field) => `Parameter "${field}" is required.`));
+
+			// Remove it again, so the next operation is added next to the trigger, on screen.
+			await page.locator(`${testId('canvas-node')}[data-node-name="${nodeName.trim()}"]`).click();
+			await page.keyboard.press('Delete');
+			await page.locator(`${testId('canvas-node')}[data-node-name="${nodeName.trim()}"]`).waitFor({ state: 'detached' });
+		});
+	}
+
+	it('Piopiy Trigger: its webhook URLs, event, secret; only the empty secret is an issue', async () => {
+		await searchNodeCreator('Piopiy');
+		await page.locator(`${testId('node-creator')} ${testId('node-creator-action-item')}`).first().click();
+		const callStatus = page.getByText('On call status cdr', { exact: true });
+		if (!(await callStatus.isVisible())) {
+			// Listed under a collapsed "Triggers" section when the node has actions too.
+			await page.locator(`${testId('node-creator')} ${testId('node-creator-category-item')}`).filter({ hasText: 'Triggers' }).click();
+		}
+		await callStatus.click();
+
+		const ndv = page.locator(testId('ndv'));
+		await ndv.waitFor({ state: 'visible' });
+		const parameters = ndv.locator(testId('node-parameters'));
+		await parameters.waitFor({ state: 'visible' });
+		for (const field of ['Event', 'Authentication', 'Secret', 'Filters']) {
+			expect({ field, visible: await parameters.getByText(field, { exact: true }).first().isVisible() }).toEqual({ field, visible: true });
+		}
+		expect(await ndv.locator(`${testId('parameter-input-event')} input`).inputValue()).toBe('Call Status / CDR');
+		expect(await ndv.locator(`${testId('parameter-input-authentication')} input`).inputValue()).toBe('Secret');
+		// The production URL is /webhook/<webhookId>/piopiy, as the published-workflow tests call it.
+		await ndv.getByText('Webhook URLs').first().click();
+		await ndv.getByText('Production URL').first().click();
+		expect(await ndv.getByText(/\/webhook\/[0-9a-f-]{36}\/piopiy/).first().isVisible()).toBe(true);
+		expect(await ndv.locator(testId('parameter-issues')).count()).toBe(0);
+		expect(await ndv.locator('.has-issues').count()).toBe(0);
+		const nodeName = (await ndv.locator(`${testId('node-title-container')} ${testId('inline-edit-preview')}`).first().innerText()).trim();
+		await shot('trigger.png');
+
+		await page.locator(testId('ndv-close-button')).click();
+		await ndv.waitFor({ state: 'hidden' });
+		expect(await canvasIssues(nodeName)).toEqual(['Parameter "Secret" is required.']);
+	});
+
+	it('credential dialog "Piopiy API": fields, and n8n tests the token against Piopiy on save', async () => {
+		stack.piopiy.reset();
+		await page.goto(`${stack.url}/home/credentials/create`, { timeout: 90_000 });
+		const typeSearch = page.locator(`${testId('new-credential-type-select')} input`).first();
+		await typeSearch.waitFor({ state: 'visible' });
+		await typeSearch.fill('Piopiy');
+		const options = page.locator(testId('new-credential-type-select-option'));
+		await options.first().waitFor({ state: 'visible' });
+		expect(await options.allInnerTexts()).toEqual(['Piopiy API']);
+		await options.first().click();
+		await page.locator(testId('new-credential-type-button')).click();
+
+		const modal = page.locator(testId('editCredential-modal'));
+		await modal.waitFor({ state: 'visible' });
+		const properties = { apiToken: 'API Token', baseUrl: 'Base URL', appId: 'App ID', appSecret: 'App Secret', accountApiUrl: 'Account API URL' };
+		for (const [name, label] of Object.entries(properties)) {
+			const input = modal.locator(testId(`parameter-input-${name}`));
+			await input.waitFor({ state: 'visible' });
+			expect(await modal.getByText(label).first().isVisible()).toBe(true);
+		}
+		await modal.locator(`${testId('parameter-input-apiToken')} input`).fill(stack.piopiy.token);
+		await modal.locator(`${testId('parameter-input-baseUrl')} input`).fill(stack.piopiy.url);
+		await modal.locator(`${testId('parameter-input-appId')} input`).fill(String(stack.piopiy.appId));
+		await modal.locator(`${testId('parameter-input-appSecret')} input`).fill(stack.piopiy.appSecret);
+		await modal.locator(`${testId('parameter-input-accountApiUrl')} input`).fill(stack.piopiy.url);
+		await modal.locator(testId('credential-save-button')).click();
+
+		await modal.getByText('Connection tested successfully').waitFor({ state: 'visible' });
+		expect(stack.piopiy.requests.map((request) => request.path)).toEqual(['/voice/call/hangup']);
+		expect(stack.piopiy.placedCalls()).toEqual([]);
+		// The token is masked in the dialog.
+		expect(await modal.locator(`${testId('parameter-input-apiToken')} input`).evaluate((element) => element.type)).toBe('password');
+		await shot('credential-piopiy-api.png');
+	});
+
+	it('raised no uncaught error in the page', () => {
+		expect(pageErrors).toEqual([]);
+	});
+});
