@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { PROJECT_ROOT, provision } from './support/runtime';
@@ -38,9 +39,24 @@ function run(command: string, args: string[], cwd: string): string {
 	return result.stdout;
 }
 
+/** n8n user folders (see support/stack.ts) of runs killed more than 6 hours ago. */
+function removeStaleUserFolders() {
+	const cutoff = Date.now() - 6 * 3600_000;
+	for (const entry of fs.readdirSync(os.tmpdir())) {
+		if (!entry.startsWith('piopiy-e2e-')) continue;
+		const full = path.join(os.tmpdir(), entry);
+		try {
+			if (fs.statSync(full).mtimeMs < cutoff) fs.rmSync(full, { recursive: true, force: true });
+		} catch {
+			// gone already, or not ours to remove
+		}
+	}
+}
+
 export default async function globalSetup(): Promise<void> {
 	const t0 = Date.now();
 	process.stdout.write('\n');
+	removeStaleUserFolders();
 	const given = process.env.PIOPIY_E2E_PACKAGE_DIR;
 	if (given) {
 		if (!fs.existsSync(path.join(given, 'dist', 'nodes', 'Piopiy', 'Piopiy.node.js'))) {
