@@ -174,7 +174,43 @@ const testId = (id: string) => `[data-test-id="${id}"]`;
 async function shot(file: string) {
 	await page.waitForTimeout(400); // let transitions settle
 	await page.screenshot({ path: path.join(SHOTS, file) });
-	log(`[e2e:editor] screenshot docs/screenshots/${file}`);
+	log(`[e2e:editor] screenshot ${path.relative(PROJECT_ROOT, path.join(SHOTS, file))}`);
+}
+
+/**
+ * A browser test: on failure it saves what the page showed to .sandbox/e2e/failures/, and the next
+ * test starts from a clean canvas (see resetCanvas), so one failure does not cascade.
+ */
+function uiTest(name: string, body: () => Promise<void>, timeout?: number) {
+	it(
+		name,
+		async () => {
+			try {
+				await body();
+			} catch (error) {
+				const file = path.join(PROJECT_ROOT, '.sandbox', 'e2e', 'failures', `${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 80)}.png`);
+				fs.mkdirSync(path.dirname(file), { recursive: true });
+				await page?.screenshot({ path: file }).catch(() => undefined);
+				log(`[e2e:editor] failed: what the page showed is in ${path.relative(PROJECT_ROOT, file)}`);
+				throw error;
+			}
+		},
+		timeout,
+	);
+}
+
+/** Closes a parameter panel or node creator left open and removes every node but the trigger. */
+async function resetCanvas() {
+	const ndvClose = page.locator(testId('ndv-close-button'));
+	if (await ndvClose.isVisible()) await ndvClose.click();
+	await page.keyboard.press('Escape');
+	const extra = page.locator(`${testId('canvas-node')}:not([data-node-name="${triggerName}"])`);
+	for (let left = await extra.count(); left > 0; left = await extra.count()) {
+		await extra.first().click();
+		await page.keyboard.press('Delete');
+		await page.waitForTimeout(300);
+		if ((await extra.count()) >= left) throw new Error('could not remove a node from the canvas');
+	}
 }
 
 /**
@@ -208,7 +244,7 @@ async function canvasIssues(nodeName: string): Promise<string[]> {
 }
 
 describe('the Piopiy node in the n8n editor (headless Chromium)', () => {
-	it('logs in and opens a new workflow', async () => {
+	uiTest('logs in and opens a new workflow', async () => {
 		await page.goto(`${stack.url}/signin`, { timeout: 90_000 });
 		await page.locator('input[name="emailOrLdapLoginId"]').waitFor({ state: 'visible', timeout: 90_000 });
 		await page.fill('input[name="emailOrLdapLoginId"]', OWNER.email);
@@ -227,7 +263,7 @@ describe('the Piopiy node in the n8n editor (headless Chromium)', () => {
 		triggerName = String(await trigger.evaluate((element) => (element.getAttribute as (name: string) => string)('data-node-name')));
 	});
 
-	it('finds the node by searching "Piopiy", with its icon and every action', async () => {
+	uiTest('finds the node by searching "Piopiy", with its icon and every action', async () => {
 		await searchNodeCreator('Piopiy');
 		const results = page.locator(`${testId('node-creator')} ${testId('node-creator-item-name')}`);
 		expect(await results.allInnerTexts()).toEqual(['Piopiy']);
@@ -264,8 +300,9 @@ describe('the Piopiy node in the n8n editor (headless Chromium)', () => {
 	});
 
 	for (const operation of OPERATIONS) {
-		it(`${operation.resource} → ${operation.operation}: its fields, no error on defaults`, async () => {
+		uiTest(`${operation.resource} → ${operation.operation}: its fields, no error on defaults`, async () => {
 			if (!actionsListed) throw new Error('not run: the node creator did not list the Piopiy actions (see the search test)');
+			await resetCanvas();
 			await searchNodeCreator('Piopiy', triggerName);
 			await page.locator(`${testId('node-creator')} ${testId('node-creator-action-item')}`).first().click();
 			await page.getByText(operation.action, { exact: true }).click();
@@ -301,7 +338,8 @@ describe('the Piopiy node in the n8n editor (headless Chromium)', () => {
 		});
 	}
 
-	it('Piopiy Trigger: its webhook URLs, event, secret; only the empty secret is an issue', async () => {
+	uiTest('Piopiy Trigger: its webhook URLs, event, secret; only the empty secret is an issue', async () => {
+		await resetCanvas();
 		await searchNodeCreator('Piopiy');
 		await page.locator(`${testId('node-creator')} ${testId('node-creator-action-item')}`).first().click();
 		const callStatus = page.getByText('On call status cdr', { exact: true });
@@ -334,7 +372,7 @@ describe('the Piopiy node in the n8n editor (headless Chromium)', () => {
 		expect(await canvasIssues(nodeName)).toEqual(['Parameter "Secret" is required.']);
 	});
 
-	it('credential dialog "Piopiy API": fields, and n8n tests the token against Piopiy on save', async () => {
+	uiTest('credential dialog "Piopiy API": fields, and n8n tests the token against Piopiy on save', async () => {
 		stack.piopiy.reset();
 		await page.goto(`${stack.url}/home/credentials/create`, { timeout: 90_000 });
 		const typeSearch = page.locator(`${testId('new-credential-type-select')} input`).first();
