@@ -7,8 +7,10 @@
  *  4. imports the credential "Piopiy (sandbox)" and the example workflows into .sandbox/n8n-user
  *     (only what is new or changed since the last start; `npm start -- --reimport` imports all again,
  *     overwriting your edits of the examples);
- *  5. starts n8n on 127.0.0.1:5678 with dist/ as its custom extension folder, creates the demo login
- *     on the first run, and prints the URL and the login.
+ *  5. installs the package into n8n's community nodes folder (a link to this project, so a rebuild is
+ *     picked up at the next start), starts n8n on 127.0.0.1:5678, creates the demo login on the first
+ *     run, and prints the URL and the login. Loaded as a community package (not as a custom extension
+ *     folder), n8n links the credential to the node, so "Test" in the credential dialog works.
  *
  * Ctrl-C stops n8n and the sandbox. Ports: N8N_PORT (5678), PIOPIY_SANDBOX_PORT (4010).
  */
@@ -19,12 +21,12 @@ import net from 'node:net';
 import path from 'node:path';
 
 import { N8N, PROJECT_ROOT, SANDBOX, SANDBOX_CREDENTIAL } from './sandbox/config';
-import { readExamples, sandboxCredentialImport, toCustomTypes } from './sandbox/examples';
+import { readExamples, sandboxCredentialImport } from './sandbox/examples';
 import { loadN8nRuntime, type N8nRuntime, type RunningN8n } from './sandbox/n8nRuntime';
 import { startSandbox, type Sandbox } from './sandbox/server';
 
 const started = Date.now();
-const DIST = path.join(PROJECT_ROOT, 'dist');
+const INSTALLED_PACKAGE = path.join(N8N.userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-piopiy');
 const N8N_DATA = path.join(N8N.userFolder, '.n8n');
 const IMPORT_STAMP = path.join(N8N_DATA, 'piopiy-sandbox-imports.json');
 const IMPORT_DIR = path.join(N8N.userFolder, 'import');
@@ -193,8 +195,18 @@ function readStamp(): ImportStamp {
 	}
 }
 
+/** Puts this project where `npm install n8n-nodes-piopiy` in n8n's nodes folder would put the package. */
+function installPackage(): void {
+	fs.mkdirSync(path.dirname(INSTALLED_PACKAGE), { recursive: true });
+	const current = fs.existsSync(INSTALLED_PACKAGE) ? fs.realpathSync(INSTALLED_PACKAGE) : undefined;
+	if (current === fs.realpathSync(PROJECT_ROOT)) return;
+	fs.rmSync(INSTALLED_PACKAGE, { recursive: true, force: true });
+	fs.symlinkSync(PROJECT_ROOT, INSTALLED_PACKAGE, 'dir');
+	log(`installed the package into n8n's community nodes folder (${relative(INSTALLED_PACKAGE)})`);
+}
+
 async function cli(runtime: N8nRuntime, args: string[]): Promise<void> {
-	const result = await runtime.n8nCli(args, { userFolder: N8N.userFolder, customExtensions: DIST });
+	const result = await runtime.n8nCli(args, { userFolder: N8N.userFolder });
 	if (result.code !== 0) {
 		throw new Error(`n8n ${args.join(' ')} failed (exit ${result.code}):\n${(result.stdout + result.stderr).slice(-4000)}`);
 	}
@@ -208,7 +220,7 @@ async function importContent(runtime: N8nRuntime, reimport: boolean): Promise<vo
 
 	const credentials = sandboxCredentialImport(SANDBOX.port);
 	const credentialHash = hash(credentials);
-	const examples = readExamples().map(({ file, workflow }) => ({ file, workflow: toCustomTypes(workflow) }));
+	const examples = readExamples();
 	for (const { file, workflow } of examples) {
 		if (!workflow.id) throw new Error(`examples/${file} has no "id": give it a fixed one so imports stay idempotent`);
 	}
@@ -324,12 +336,12 @@ async function main(): Promise<void> {
 	sandbox = await startSandbox({ port: SANDBOX.port, log: (line) => console.log(line) });
 	log(`  sandbox listening on ${sandbox.url}`);
 
+	installPackage();
 	await importContent(runtime, reimport);
 
 	n8n = await runtime.startN8n({
 		userFolder: N8N.userFolder,
 		port: N8N.port,
-		customExtensions: DIST,
 		log: (line) => console.log(line),
 	});
 	keepOnlyOurSignalHandlers();

@@ -4,15 +4,12 @@ import path from 'node:path';
 import { PROJECT_ROOT, SANDBOX_CREDENTIAL, sandboxCredentialData } from './config';
 
 /**
- * The example workflows of `examples/`, and their form for an n8n that loads this package as a custom
- * extension (N8N_CUSTOM_EXTENSIONS=<project>/dist), as `npm start` does: there the node types are
- * `CUSTOM.<name>` instead of `n8n-nodes-piopiy.<name>`.
+ * The example workflows of `examples/`, as `npm start` imports them. n8n loads the package from its
+ * community nodes folder there, so the examples' node types (`n8n-nodes-piopiy.<name>`) are used as
+ * they are.
  */
 
 export const EXAMPLES_DIR = path.join(PROJECT_ROOT, 'examples');
-
-export const PACKAGE_TYPE_PREFIX = 'n8n-nodes-piopiy.';
-export const CUSTOM_TYPE_PREFIX = 'CUSTOM.';
 
 export interface WorkflowNode {
 	id?: string;
@@ -45,17 +42,6 @@ export function readExamples(dir = EXAMPLES_DIR): Example[] {
 		.filter((file) => file.endsWith('.json'))
 		.sort()
 		.map((file) => ({ file, workflow: JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Workflow }));
-}
-
-/** A copy of the workflow with `n8n-nodes-piopiy.piopiy` → `CUSTOM.piopiy` (also the Tool and Trigger types). */
-export function toCustomTypes(workflow: Workflow): Workflow {
-	const copy = JSON.parse(JSON.stringify(workflow)) as Workflow;
-	for (const node of copy.nodes) {
-		if (node.type.startsWith(PACKAGE_TYPE_PREFIX)) {
-			node.type = CUSTOM_TYPE_PREFIX + node.type.slice(PACKAGE_TYPE_PREFIX.length);
-		}
-	}
-	return copy;
 }
 
 /** What `n8n import:credentials --input=<file>` takes: the sandbox credential, data in plain text (n8n encrypts it). */
