@@ -8,28 +8,9 @@ import { PROJECT_ROOT } from './config';
  * type declarations. They are ES modules, loaded with a real dynamic import at run time.
  */
 
-export type Log = (line: string) => void;
+import type { CliResult, Log, RestResult, RunningN8n } from '../n8n/types';
 
-export interface RunningN8n {
-	url: string;
-	port: number;
-	pid: number;
-	stop(): Promise<void>;
-	logs(): string;
-	exited: Promise<number | null>;
-}
-
-export interface CliResult {
-	code: number | null;
-	stdout: string;
-	stderr: string;
-}
-
-export interface RestResult<T = unknown> {
-	status: number;
-	body: T;
-	cookie: string | null;
-}
+export type { CliResult, Log, RestResult, RunningN8n };
 
 export interface N8nRuntime {
 	provisionN8n(options?: { log?: Log; force?: boolean }): Promise<{ node24: string; n8nBin: string; runtimeDir: string; cached: boolean }>;

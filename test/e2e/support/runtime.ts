@@ -12,28 +12,9 @@ import path from 'node:path';
  * installs (kill every n8n it started when the process ends) are installed once, on the real process.
  */
 
-export type Log = (line: string) => void;
+import type { CliResult, Log, RestResult, RunningN8n } from '../../../scripts/n8n/types';
 
-export interface RunningN8n {
-	url: string;
-	port: number;
-	pid: number;
-	stop(): Promise<void>;
-	logs(): string;
-	exited: Promise<number | null>;
-}
-
-export interface CliResult {
-	code: number | null;
-	stdout: string;
-	stderr: string;
-}
-
-export interface RestResult<T = unknown> {
-	status: number;
-	body: T;
-	cookie: string | null;
-}
+export type { CliResult, Log, RestResult, RunningN8n };
 
 export interface RunDataEntry {
 	error?: { message: string; description?: string };
