@@ -1,10 +1,7 @@
-import { Logger as N8nLogger } from '@n8n/backend-common';
-import { Container } from '@n8n/di';
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
 	ICredentialsHelper,
-	LoggerProxy,
 	Workflow,
 	type ICredentialDataDecryptedObject,
 	type ICredentials,
@@ -21,13 +18,13 @@ import {
 	type IRun,
 	type IVersionedNodeType,
 	type IWorkflowExecuteAdditionalData,
-	type Logger,
 } from 'n8n-workflow';
 
 import { PiopiyApi } from '../../credentials/PiopiyApi.credentials';
 // '.js' so that tsx (bench) does not resolve Piopiy.node to the codex file Piopiy.node.json.
 import { Piopiy } from '../../nodes/Piopiy/Piopiy.node.js';
 import { hostAdditionalData } from './host';
+import './logCapture';
 
 /**
  * Runs the Piopiy node inside n8n's real engine: `WorkflowExecute` from n8n-core over a two-node
@@ -139,23 +136,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
-/** Everything n8n logged while the tests ran (see captureLogs.ts), to search for secrets. */
-export const capturedLogs: string[] = ((process as unknown as { __capturedLogs?: string[] }).__capturedLogs ??= []);
-const capture =
-	(level: string) =>
-	(message: string, meta?: object): void => {
-		capturedLogs.push(`${level} ${message} ${meta ? JSON.stringify(meta) : ''}`);
-	};
-const captureLogger = {
-	error: capture('error'),
-	warn: capture('warn'),
-	info: capture('info'),
-	debug: capture('debug'),
-	scoped: () => captureLogger,
-} as unknown as Logger;
-// n8n's engine logs through LoggerProxy, and its error reporter through the DI container's Logger.
-LoggerProxy.init(captureLogger);
-Container.set(N8nLogger, captureLogger as unknown as N8nLogger);
+export { capturedLogs } from './logCapture';
 
 export interface RunOptions {
 	parameters: IDataObject;

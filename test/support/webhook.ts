@@ -1,10 +1,7 @@
-import { Logger as N8nLogger } from '@n8n/backend-common';
-import { Container } from '@n8n/di';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import { WebhookContext } from 'n8n-core';
 import {
-	LoggerProxy,
 	NodeHelpers,
 	Workflow,
 	type IDataObject,
@@ -16,13 +13,13 @@ import {
 	type IWebhookData,
 	type IWebhookResponseData,
 	type IWorkflowExecuteAdditionalData,
-	type Logger,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { parse as parseQueryString } from 'querystring';
 
 import { PiopiyTrigger } from '../../nodes/PiopiyTrigger/PiopiyTrigger.node';
 import { hostAdditionalData } from './host';
+import './logCapture';
 
 /**
  * Serves the Piopiy Trigger over real HTTP the way n8n's webhook server does, so tests can POST to
@@ -45,22 +42,7 @@ export const TRIGGER_NODE_TYPE = 'n8n-nodes-piopiy.piopiyTrigger';
 export const TRIGGER_NODE_NAME = 'Piopiy Trigger';
 export const WEBHOOK_ID = '5b0f7f0e-7a0c-4c55-9d7e-2f1f3c0a6b11';
 
-// Log lines go where test/support/captureLogs.ts keeps them, so tests can search them for secrets.
-export const capturedLogs: string[] = ((process as unknown as { __capturedLogs?: string[] }).__capturedLogs ??= []);
-const capture =
-	(level: string) =>
-	(message: string, meta?: object): void => {
-		capturedLogs.push(`${level} ${message} ${meta ? JSON.stringify(meta) : ''}`);
-	};
-const captureLogger = {
-	error: capture('error'),
-	warn: capture('warn'),
-	info: capture('info'),
-	debug: capture('debug'),
-	scoped: () => captureLogger,
-} as unknown as Logger;
-LoggerProxy.init(captureLogger);
-Container.set(N8nLogger, captureLogger as unknown as N8nLogger);
+export { capturedLogs } from './logCapture';
 
 const trigger = new PiopiyTrigger();
 const nodeTypes: INodeTypes = {
