@@ -22,3 +22,19 @@ export interface RestResult<T = unknown> {
 	body: T;
 	cookie: string | null;
 }
+
+export interface StartN8nOptions {
+	userFolder: string;
+	port?: number;
+	customExtensions?: string;
+	log?: Log;
+	env?: Record<string, string>;
+	timeoutMs?: number;
+}
+
+export interface N8nCliOptions {
+	userFolder: string;
+	customExtensions?: string;
+	env?: Record<string, string>;
+	timeoutMs?: number;
+}

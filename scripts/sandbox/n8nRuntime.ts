@@ -8,7 +8,7 @@ import { PROJECT_ROOT } from './config';
  * type declarations. They are ES modules, loaded with a real dynamic import at run time.
  */
 
-import type { CliResult, Log, RestResult, RunningN8n } from '../n8n/types';
+import type { CliResult, Log, N8nCliOptions, RestResult, RunningN8n, StartN8nOptions } from '../n8n/types';
 
 export type { CliResult, Log, RestResult, RunningN8n };
 
@@ -16,18 +16,8 @@ export interface N8nRuntime {
 	provisionN8n(options?: { log?: Log; force?: boolean }): Promise<{ node24: string; n8nBin: string; runtimeDir: string; cached: boolean }>;
 	isProvisioned(): boolean;
 	VERSIONS: { node: string; n8n: string };
-	startN8n(options: {
-		userFolder: string;
-		port?: number;
-		customExtensions?: string;
-		log?: Log;
-		env?: Record<string, string>;
-		timeoutMs?: number;
-	}): Promise<RunningN8n>;
-	n8nCli(
-		args: string[],
-		options: { userFolder: string; customExtensions?: string; env?: Record<string, string>; timeoutMs?: number },
-	): Promise<CliResult>;
+	startN8n(options: StartN8nOptions): Promise<RunningN8n>;
+	n8nCli(args: string[], options: N8nCliOptions): Promise<CliResult>;
 	parseExecuteOutput(stdout: string): ExecuteResult;
 	rest<T = { data: unknown }>(options: {
 		url: string;

@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { InvalidFieldError } from '../../nodes/Piopiy/helpers/errors';
+
 import type { RecordedRequest } from './piopiyServer';
 
 export const AGENT_ID = '3f2b8c1e-9a4d-4e7f-b1c2-5d6e7f8a9b0c';
@@ -33,4 +35,15 @@ export function everythingSeen(...parts: unknown[]): string {
 
 export function bodies(requests: RecordedRequest[]): unknown[] {
 	return requests.map((request) => request.body);
+}
+
+/** Runs a pure mapping or validation function that must refuse its input; returns the refusal. */
+export function refusal(run: () => unknown): InvalidFieldError {
+	try {
+		run();
+	} catch (error) {
+		if (error instanceof InvalidFieldError) return error;
+		throw error;
+	}
+	throw new Error('expected a refusal');
 }

@@ -1,6 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { InvalidFieldError } from '../../nodes/Piopiy/helpers/errors';
 import {
 	buildPipeline,
 	pipelineFromJson,
@@ -15,17 +14,8 @@ import {
 	MINIMAL_ACTIONS,
 	pstn,
 } from '../fixtures/pipelines';
-import { AGENT_ID, BACKUP_AGENT_ID } from '../support/fixtures';
+import { AGENT_ID, BACKUP_AGENT_ID, refusal } from '../support/fixtures';
 
-function refusal(run: () => unknown): InvalidFieldError {
-	try {
-		run();
-	} catch (error) {
-		if (error instanceof InvalidFieldError) return error;
-		throw error;
-	}
-	throw new Error('expected a refusal');
-}
 
 const fromBuilder = (...actions: IDataObject[]) => pipelineFromUi({ actions: actions as PipelineActionUi[] });
 const fromJson = (pipeline: unknown) => pipelineFromJson(JSON.stringify(pipeline));

@@ -1,4 +1,3 @@
-import { InvalidFieldError } from '../../nodes/Piopiy/helpers/errors';
 import {
 	normalizePhone,
 	requireInteger,
@@ -6,16 +5,8 @@ import {
 	requireUuid,
 } from '../../nodes/Piopiy/helpers/validate';
 import { scalarMapFromJson, scalarMapFromUi } from '../../nodes/Piopiy/mapping/scalarMap';
+import { refusal } from '../support/fixtures';
 
-function refusal(run: () => unknown): InvalidFieldError {
-	try {
-		run();
-	} catch (error) {
-		if (error instanceof InvalidFieldError) return error;
-		throw error;
-	}
-	throw new Error('expected a refusal');
-}
 
 describe('normalizePhone', () => {
 	test.each([

@@ -12,7 +12,7 @@ import path from 'node:path';
  * installs (kill every n8n it started when the process ends) are installed once, on the real process.
  */
 
-import type { CliResult, Log, RestResult, RunningN8n } from '../../../scripts/n8n/types';
+import type { CliResult, Log, N8nCliOptions, RestResult, RunningN8n, StartN8nOptions } from '../../../scripts/n8n/types';
 
 export type { CliResult, Log, RestResult, RunningN8n };
 
@@ -58,18 +58,8 @@ interface ProvisionModule {
 
 interface RunN8nModule {
 	freePort(): Promise<number>;
-	startN8n(options: {
-		userFolder: string;
-		port?: number;
-		customExtensions?: string;
-		log?: Log;
-		env?: Record<string, string>;
-		timeoutMs?: number;
-	}): Promise<RunningN8n>;
-	n8nCli(
-		args: string[],
-		options: { userFolder: string; customExtensions?: string; env?: Record<string, string>; timeoutMs?: number },
-	): Promise<CliResult>;
+	startN8n(options: StartN8nOptions): Promise<RunningN8n>;
+	n8nCli(args: string[], options: N8nCliOptions): Promise<CliResult>;
 	parseExecuteOutput(stdout: string): ExecuteResult;
 	nodeOutput(result: ExecuteResult, nodeName: string, options?: { run?: number; output?: number }): Array<Record<string, unknown>>;
 	rest<T = { data: unknown }>(options: RestOptions): Promise<RestResult<T>>;
