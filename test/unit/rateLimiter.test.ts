@@ -1,45 +1,98 @@
-import { RateLimiter } from '../../nodes/Piopiy/transport/rateLimiter';
+import { RateLimiter, type RateLimiterOptions } from '../../nodes/Piopiy/transport/rateLimiter';
+
+const limiter = (options: Partial<RateLimiterOptions>) => new RateLimiter({ capPerSecond: 0, concurrency: 1, ...options });
 
 describe('RateLimiter', () => {
 	test('no cap and no 429 means no limit', () => {
-		expect(new RateLimiter(0).currentLimit()).toBeUndefined();
+		expect(limiter({}).currentLimit()).toBeUndefined();
 	});
 
 	test("the user's cap applies from the start", () => {
-		expect(new RateLimiter(12.5).currentLimit()).toBe(12.5);
+		expect(limiter({ capPerSecond: 12.5 }).currentLimit()).toBe(12.5);
 	});
 
 	test('a 429 sets the rate to what Piopiy accepted in the last second, then it grows back slowly', () => {
-		const limiter = new RateLimiter(0);
+		const rateLimiter = limiter({});
 		const t0 = 1_000_000;
-		limiter.recordReply(false, t0 - 5000); // long gone by the time of the 429: not counted
-		for (let i = 0; i < 20; i++) limiter.recordReply(false, t0 + i * 40);
-		limiter.recordReply(true, t0 + 900);
-		expect(limiter.currentLimit(t0 + 900)).toBe(20);
-		expect(limiter.currentLimit(t0 + 1900)).toBeCloseTo(21);
-		expect(limiter.currentLimit(t0 + 10_900)).toBeCloseTo(20 * 1.05 ** 10);
+		rateLimiter.recordReply(false, t0 - 5000); // long gone by the time of the 429: not counted
+		for (let i = 0; i < 20; i++) rateLimiter.recordReply(false, t0 + i * 40);
+		rateLimiter.recordReply(true, t0 + 900);
+		expect(rateLimiter.currentLimit(t0 + 900)).toBe(20);
+		expect(rateLimiter.currentLimit(t0 + 1900)).toBeCloseTo(21);
+		expect(rateLimiter.currentLimit(t0 + 10_900)).toBeCloseTo(20 * 1.05 ** 10);
 	});
 
 	test('the lower of the cap and the learned rate wins', () => {
-		const limiter = new RateLimiter(5);
-		for (let i = 0; i < 20; i++) limiter.recordReply(false, 1000 + i);
-		limiter.recordReply(true, 1100);
-		expect(limiter.currentLimit(1100)).toBe(5);
+		const rateLimiter = limiter({ capPerSecond: 5 });
+		for (let i = 0; i < 20; i++) rateLimiter.recordReply(false, 1000 + i);
+		rateLimiter.recordReply(true, 1100);
+		expect(rateLimiter.currentLimit(1100)).toBe(5);
 	});
 
 	test('a 429 with nothing accepted still allows one request a second', () => {
-		const limiter = new RateLimiter(0);
-		limiter.recordReply(true, 5000);
-		expect(limiter.currentLimit(5000)).toBe(1);
+		const rateLimiter = limiter({});
+		rateLimiter.recordReply(true, 5000);
+		expect(rateLimiter.currentLimit(5000)).toBe(1);
 	});
 
 	test('request starts are spaced at the rate in force', async () => {
-		const limiter = new RateLimiter(20);
+		const rateLimiter = limiter({ capPerSecond: 20 });
 		const starts: number[] = [];
 		for (let i = 0; i < 6; i++) {
-			await limiter.waitForTurn();
+			await rateLimiter.waitForTurn();
 			starts.push(Date.now());
 		}
 		expect(starts[5] - starts[0]).toBeGreaterThanOrEqual(240);
+	});
+
+	describe('the pace (concurrency / shortest round trip, with headroom)', () => {
+		test('there is none before the first reply, and none at concurrency 1', () => {
+			expect(limiter({ concurrency: 20 }).currentLimit()).toBeUndefined();
+			const oneLane = limiter({ concurrency: 1 });
+			oneLane.recordRoundTrip(100);
+			expect(oneLane.currentLimit()).toBeUndefined();
+		});
+
+		test('it follows the shortest round trip seen, headroom 1.5', () => {
+			const rateLimiter = limiter({ concurrency: 20 });
+			rateLimiter.recordRoundTrip(200);
+			expect(rateLimiter.currentLimit()).toBeCloseTo(150);
+			rateLimiter.recordRoundTrip(100);
+			rateLimiter.recordRoundTrip(400);
+			expect(rateLimiter.currentLimit()).toBeCloseTo(300);
+			rateLimiter.recordRoundTrip(0); // not a measurement
+			expect(rateLimiter.currentLimit()).toBeCloseTo(300);
+		});
+
+		test("the user's cap and the learned rate still win when lower", () => {
+			const capped = limiter({ concurrency: 20, capPerSecond: 10 });
+			capped.recordRoundTrip(100);
+			expect(capped.currentLimit()).toBe(10);
+			const learned = limiter({ concurrency: 20 });
+			learned.recordRoundTrip(100);
+			for (let i = 0; i < 7; i++) learned.recordReply(false, 1000 + i);
+			learned.recordReply(true, 1100);
+			expect(learned.currentLimit(1100)).toBe(7);
+		});
+
+		test('starts closer than a timer tick go at once; the spacing catches up with a wait', async () => {
+			jest.useFakeTimers();
+			try {
+				const rateLimiter = limiter({ concurrency: 20 });
+				rateLimiter.recordRoundTrip(12); // 2,500/s: 0.4 ms apart
+				const now = 50_000;
+				let started = 0;
+				for (let i = 0; i < 3; i++) void rateLimiter.waitForTurn(now).then(() => started++);
+				await Promise.resolve();
+				expect(started).toBe(3); // at +0, +0.4, +0.8 ms: no timer
+				void rateLimiter.waitForTurn(now).then(() => started++); // at +1.2 ms: a timer
+				await Promise.resolve();
+				expect(started).toBe(3);
+				await jest.advanceTimersByTimeAsync(2);
+				expect(started).toBe(4);
+			} finally {
+				jest.useRealTimers();
+			}
+		});
 	});
 });

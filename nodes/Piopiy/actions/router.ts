@@ -41,9 +41,9 @@ async function forEachConcurrently(
 }
 
 /**
- * Runs the chosen operation for every input item. All items are checked before any is sent, so bad
- * input in any item sends nothing unless "Continue On Fail" is on; then each item gets exactly one
- * output item, in input order, paired to its input.
+ * Runs the chosen operation for every input item. Bad input in any item sends nothing unless
+ * "Continue On Fail" is on; then each item gets exactly one output item, in input order, paired to
+ * its input.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -60,20 +60,25 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const secrets = [credentials.apiToken, credentials.appSecret];
 
 	const results: ItemResult[] = new Array(items.length);
-	const requests: Array<PiopiyRequest | undefined> = new Array(items.length);
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+	/** The item's request, or undefined when its input is bad (recorded in `results`, or thrown). */
+	const prepareItem = (itemIndex: number): PiopiyRequest | undefined => {
 		try {
-			requests[itemIndex] = operation.prepare.call(this, itemIndex, credentials);
+			return operation.prepare.call(this, itemIndex, credentials);
 		} catch (error) {
 			const failure =
 				error instanceof InvalidFieldError ? invalidFieldToNodeError(this, error, itemIndex) : (error as Error);
 			if (!continueOnFail) throw failure;
 			results[itemIndex] = { error: failure };
+			return undefined;
 		}
-	}
+	};
+	// Without Continue On Fail, bad input in any item stops the node before anything is sent, so every
+	// item is checked first. With it, a bad item fails alone, so each item is checked just before it
+	// is sent and the checking overlaps the wait for Piopiy's replies.
+	const checkedFirst = continueOnFail ? undefined : items.map((_, itemIndex) => prepareItem(itemIndex));
 
 	await forEachConcurrently(items.length, settings.concurrency, async (itemIndex) => {
-		const request = requests[itemIndex];
+		const request = checkedFirst ? checkedFirst[itemIndex] : prepareItem(itemIndex);
 		if (!request) return true;
 		try {
 			const reply = await sendPiopiyRequest(this, request, credentials, settings, itemIndex);

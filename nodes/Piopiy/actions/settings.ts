@@ -16,10 +16,11 @@ function positive(value: unknown, fallback: number): number {
 /** The node's Request Options, read once per execution (they apply to all items together). */
 export function readExecutionSettings(context: IExecuteFunctions): TransportSettings & { concurrency: number } {
 	const options = context.getNodeParameter('requestOptions', 0, {}) as IDataObject;
+	const concurrency = Math.max(1, Math.floor(positive(options.concurrency, DEFAULT_CONCURRENCY)));
 	return {
-		concurrency: Math.max(1, Math.floor(positive(options.concurrency, DEFAULT_CONCURRENCY))),
+		concurrency,
 		timeoutMs: Math.max(1, positive(options.timeoutSec, DEFAULT_TIMEOUT_SEC)) * 1000,
-		rateLimiter: new RateLimiter(positive(options.ratePerSecond, 0)),
+		rateLimiter: new RateLimiter({ capPerSecond: positive(options.ratePerSecond, 0), concurrency }),
 		retry: {
 			...DEFAULT_RETRY_SETTINGS,
 			maxWaitMs: positive(options.maxRateLimitWaitSec, DEFAULT_MAX_RATE_LIMIT_WAIT_SEC) * 1000,

@@ -3,29 +3,49 @@ import { sleep } from 'n8n-workflow';
 const WINDOW_MS = 1000;
 /** After each quiet second, the learned rate grows by this factor, to find out if Piopiy allows more. */
 const PROBE_GROWTH = 1.05;
+/** Waits shorter than a timer tick are not worth a timer: the request goes now. */
+const MIN_WAIT_MS = 1;
+/**
+ * The pace is this much faster than the concurrency can carry. At exactly what it carries, a lane
+ * would wait each time two replies arrive close together; with headroom the pace only breaks up
+ * bursts. Measured (bench, concurrency 20, 100 ms): ratios 0.92-0.93 from 1.15 to 2, 0.89 at 1.
+ */
+const PACE_HEADROOM = 1.5;
+
+export interface RateLimiterOptions {
+	/** The user's Max Requests per Second; 0 means none. */
+	capPerSecond: number;
+	/** The node's Max Concurrent Requests, which sets the pace (see `pacedPerSecond`). */
+	concurrency: number;
+}
 
 /**
- * Spaces request starts for one execution. Two limits apply, the lower wins:
- * - the user's cap (Max Requests per Second; 0 means none);
+ * Spaces request starts for one execution. Three limits apply, the lowest wins:
+ * - the user's cap (Max Requests per Second);
  * - the rate Piopiy is seen to accept: after a 429, the number of requests Piopiy accepted in the
  *   last second. It grows back slowly while no 429 comes, so a campaign settles just under Piopiy's
- *   limit without the user knowing it, instead of hammering it and waiting out refusals.
+ *   limit without the user knowing it, instead of hammering it and waiting out refusals;
+ * - the pace: concurrency / the shortest round trip seen, with headroom. That is more than the
+ *   concurrency can carry, so it does not slow a campaign down; what it does is spread the starts
+ *   out. Without it, replies that arrive together start the next requests together, and n8n's single
+ *   thread works through each such burst while every request in it waits: measured at concurrency
+ *   20 and 100 ms latency, that added about 20 ms to every round trip.
  */
 export class RateLimiter {
 	private nextStartAt = 0;
 	private learnedPerSecond: number | undefined;
 	private learnedAt = 0;
 	private readonly acceptedAt: number[] = [];
+	private shortestRoundTripMs = Infinity;
 
-	constructor(private readonly capPerSecond: number) {}
+	constructor(private readonly options: RateLimiterOptions) {}
 
-	async waitForTurn(): Promise<void> {
-		const perSecond = this.currentLimit();
+	async waitForTurn(now = Date.now()): Promise<void> {
+		const perSecond = this.currentLimit(now);
 		if (perSecond === undefined) return;
-		const now = Date.now();
 		const startAt = Math.max(now, this.nextStartAt);
 		this.nextStartAt = startAt + 1000 / perSecond;
-		if (startAt > now) await sleep(startAt - now);
+		if (startAt - now >= MIN_WAIT_MS) await sleep(startAt - now);
 	}
 
 	/** Tells the limiter how Piopiy answered; only a 429 lowers the rate. */
@@ -39,15 +59,29 @@ export class RateLimiter {
 		this.learnedAt = now;
 	}
 
+	/** Tells the limiter how long an answered request took, send to reply (429s excluded: they may be quick). */
+	recordRoundTrip(milliseconds: number): void {
+		if (milliseconds > 0) this.shortestRoundTripMs = Math.min(this.shortestRoundTripMs, milliseconds);
+	}
+
 	/** The rate in force now, or undefined for no limit. */
 	currentLimit(now = Date.now()): number | undefined {
-		const cap = this.capPerSecond > 0 ? this.capPerSecond : Infinity;
+		const cap = this.options.capPerSecond > 0 ? this.options.capPerSecond : Infinity;
 		let learned = Infinity;
 		if (this.learnedPerSecond !== undefined) {
 			const quietSeconds = Math.floor((now - this.learnedAt) / WINDOW_MS);
 			learned = this.learnedPerSecond * PROBE_GROWTH ** quietSeconds;
 		}
-		const limit = Math.min(cap, learned);
+		const limit = Math.min(cap, learned, this.pacedPerSecond());
 		return Number.isFinite(limit) ? limit : undefined;
+	}
+
+	/**
+	 * Headroom × concurrency / shortest round trip, or Infinity before any reply and at concurrency 1
+	 * (one lane cannot burst). A stale shortest round trip only makes the pace looser, never tighter.
+	 */
+	private pacedPerSecond(): number {
+		if (this.options.concurrency <= 1 || !Number.isFinite(this.shortestRoundTripMs)) return Infinity;
+		return (PACE_HEADROOM * this.options.concurrency * 1000) / this.shortestRoundTripMs;
 	}
 }

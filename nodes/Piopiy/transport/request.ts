@@ -22,7 +22,11 @@ export interface TransportSettings {
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export function defaultTransportSettings(): TransportSettings {
-	return { timeoutMs: DEFAULT_TIMEOUT_MS, retry: DEFAULT_RETRY_SETTINGS, rateLimiter: new RateLimiter(0) };
+	return {
+		timeoutMs: DEFAULT_TIMEOUT_MS,
+		retry: DEFAULT_RETRY_SETTINGS,
+		rateLimiter: new RateLimiter({ capPerSecond: 0, concurrency: 1 }),
+	};
 }
 
 /** Codes that prove the request never left this machine. */
@@ -93,8 +97,9 @@ async function attempt(
 
 /**
  * Sends one request to Piopiy: the only function in the node that does. It waits its turn under the
- * rate limiter (which learns from 429s), retries only what `decideRetry` allows, and turns a final failure into a NodeApiError
- * whose text names what happened and what to do, with no secret in it.
+ * rate limiter (which paces starts and learns from 429s), retries only what `decideRetry` allows,
+ * and turns a final failure into a NodeApiError whose text names what happened and what to do,
+ * with no secret in it.
  */
 export async function sendPiopiyRequest(
 	context: IExecuteFunctions,
@@ -106,9 +111,14 @@ export async function sendPiopiyRequest(
 	const history = { attempts: 0, transientRetries: 0, waitedMs: 0 };
 	for (;;) {
 		await settings.rateLimiter.waitForTurn();
+		const sentAt = Date.now();
 		const outcome = await attempt(context, request, credentials, settings.timeoutMs);
 		history.attempts++;
-		if (outcome.kind === 'reply') settings.rateLimiter.recordReply(outcome.statusCode === 429);
+		if (outcome.kind === 'reply') {
+			const rateLimited = outcome.statusCode === 429;
+			settings.rateLimiter.recordReply(rateLimited);
+			if (!rateLimited) settings.rateLimiter.recordRoundTrip(Date.now() - sentAt);
+		}
 		const decision = decideRetry(request.effect, outcome, history, settings.retry);
 		if (decision.retry) {
 			if (decision.reason === 'transient') history.transientRetries++;
