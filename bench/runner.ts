@@ -1,0 +1,98 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+
+import { registerNodeType, runPiopiyNode } from '../test/support/engine';
+import { aiCallParameters } from '../test/support/fixtures';
+import { ReferenceCallNode } from './referenceNode';
+import { DEFAULT_CONCURRENCY, scenarios, WARM_UP, type Scenario } from './scenarios';
+import type { ServerCommand, ServerReport } from './server';
+
+/**
+ * One benchmark scenario in this process, after the warm-up, against the Piopiy stand-in in a child
+ * process: `bench/campaign.ts` starts one of these per run and collects the line it sends back.
+ */
+
+const itemsScale = Number(process.env.BENCH_ITEMS_SCALE ?? 1);
+const REFERENCE_NODE_TYPE = 'bench.referenceCall';
+registerNodeType(REFERENCE_NODE_TYPE, new ReferenceCallNode());
+
+async function ask<T>(child: ChildProcess, command: ServerCommand, reply: string): Promise<T> {
+	child.send(command);
+	for (;;) {
+		const [message] = (await once(child, 'message')) as [{ type: string } & T];
+		if (message.type === reply) return message;
+	}
+}
+
+function leads(count: number): IDataObject[] {
+	return Array.from({ length: count }, (_, index) => ({ phone: `+91 9${String(index).padStart(9, '0')}` }));
+}
+
+async function runScenario(child: ChildProcess, credentials: ICredentialDataDecryptedObject, scenario: Scenario) {
+	const items = Math.max(1, Math.round(scenario.items * (scenario === WARM_UP ? 1 : itemsScale)));
+	await ask(child, { type: 'configure', latencyMs: scenario.latencyMs, ratePerSecond: scenario.serverRatePerSecond }, 'configured');
+	const input = leads(items);
+	global.gc?.();
+	const rssBefore = process.memoryUsage.rss();
+	let rssPeak = rssBefore;
+	const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 20);
+	const cpuBefore = process.cpuUsage();
+	const started = performance.now();
+
+	const { items: output, error } = await runPiopiyNode({
+		parameters: aiCallParameters({
+			toNumber: '={{ $json.phone }}',
+			requestOptions: { concurrency: scenario.concurrency ?? DEFAULT_CONCURRENCY },
+		}),
+		items: input,
+		credentials,
+		onError: 'continueRegularOutput',
+		nodeType: scenario.reference ? REFERENCE_NODE_TYPE : undefined,
+	});
+
+	const wallMs = performance.now() - started;
+	const cpu = process.cpuUsage(cpuBefore);
+	clearInterval(sampler);
+	rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+	const { report } = await ask<{ report: ServerReport }>(child, { type: 'report' }, 'report');
+
+	const concurrency = scenario.concurrency ?? DEFAULT_CONCURRENCY;
+	const limits = [scenario.latencyMs > 0 ? (concurrency * 1000) / scenario.latencyMs : Infinity];
+	if (scenario.serverRatePerSecond) limits.push(scenario.serverRatePerSecond);
+	const theoretical = Math.min(...limits);
+	const perSecond = (items * 1000) / wallMs;
+	const succeeded = output.filter((item) => !item.json.error).length;
+	const inOrder = output.every((item, index) => (item.pairedItem as { item: number }).item === index);
+	return {
+		scenario: scenario.name,
+		items,
+		wall: `${(wallMs / 1000).toFixed(2)} s`,
+		'items/s': perSecond.toFixed(1),
+		ratio: Number.isFinite(theoretical) ? (perSecond / theoretical).toFixed(3) : 'n/a (no limit)',
+		duplicates: report.duplicates,
+		lost: items - succeeded + (error ? 1 : 0),
+		inOrder,
+		'429s': report.rateLimited,
+		invalidBodies: report.invalid,
+		'cpu µs/item': Math.round((cpu.user + cpu.system) / items),
+		'peak RSS growth': `${((rssPeak - rssBefore) / 1024 / 1024).toFixed(1)} MB`,
+	};
+}
+
+export type RunLine = Awaited<ReturnType<typeof runScenario>>;
+
+async function main() {
+	const scenario = scenarios.find((candidate) => candidate.name === process.argv[2]);
+	if (!scenario) throw new Error(`No scenario named ${JSON.stringify(process.argv[2])}`);
+	const child = fork(join(__dirname, 'server.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+	const [ready] = (await once(child, 'message')) as [{ credentials: ICredentialDataDecryptedObject }];
+	await runScenario(child, ready.credentials, WARM_UP);
+	const line = await runScenario(child, ready.credentials, scenario);
+	child.kill();
+	process.send?.(line, () => process.exit(0));
+}
+
+void main();
