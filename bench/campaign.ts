@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 
 import type { RunLine } from './runner';
-import { scenarios, WARM_UP, type Scenario } from './scenarios';
+import { RSS_AGAIN, scenarios, WARM_UP, type Scenario } from './scenarios';
 
 /**
  * `npm run bench`: the AI Call operation over many items through n8n's engine against the Piopiy
@@ -21,7 +21,12 @@ async function runInFreshProcess(scenario: Scenario): Promise<RunLine> {
 	return line;
 }
 
-const megabytes = (line: RunLine) => parseFloat(line['peak RSS growth']);
+/** "median (least-most)" of a memory figure over runs. */
+function medianAndRange(figures: Array<string | undefined>): string {
+	const megabytes = figures.map((figure) => parseFloat(figure ?? 'NaN')).sort((a, b) => a - b);
+	const median = megabytes[Math.floor(megabytes.length / 2)];
+	return `${median.toFixed(1)} MB (median; ${megabytes[0].toFixed(1)}-${megabytes[megabytes.length - 1].toFixed(1)})`;
+}
 
 /** One line for a scenario run `runs` times: the run with the least CPU, the median memory. */
 async function measure(scenario: Scenario) {
@@ -29,14 +34,14 @@ async function measure(scenario: Scenario) {
 	for (let run = 0; run < (scenario.runs ?? 1); run++) lines.push(await runInFreshProcess(scenario));
 	if (lines.length === 1) return lines[0];
 	const best = lines.reduce((a, b) => (b['cpu µs/item'] < a['cpu µs/item'] ? b : a));
-	const memory = lines.map(megabytes).sort((a, b) => a - b);
 	return {
 		...best,
 		runs: lines.length,
 		duplicates: lines.reduce((sum, line) => sum + line.duplicates, 0),
 		lost: lines.reduce((sum, line) => sum + line.lost, 0),
 		inOrder: lines.every((line) => line.inOrder),
-		'peak RSS growth': `${memory[Math.floor(memory.length / 2)].toFixed(1)} MB (median; ${memory[0].toFixed(1)}-${memory[memory.length - 1].toFixed(1)})`,
+		'peak RSS growth': medianAndRange(lines.map((line) => line['peak RSS growth'])),
+		...(scenario.againInSameProcess ? { [RSS_AGAIN]: medianAndRange(lines.map((line) => line[RSS_AGAIN])) } : {}),
 	};
 }
 

@@ -7,7 +7,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { registerNodeType, runPiopiyNode } from '../test/support/engine';
 import { aiCallParameters } from '../test/support/fixtures';
 import { ReferenceCallNode } from './referenceNode';
-import { DEFAULT_CONCURRENCY, scenarios, WARM_UP, type Scenario } from './scenarios';
+import { DEFAULT_CONCURRENCY, RSS_AGAIN, scenarios, WARM_UP, type Scenario } from './scenarios';
 import type { ServerCommand, ServerReport } from './server';
 
 /**
@@ -88,7 +88,7 @@ async function runScenario(child: ChildProcess, credentials: ICredentialDataDecr
 	};
 }
 
-export type RunLine = Awaited<ReturnType<typeof runScenario>>;
+export type RunLine = Awaited<ReturnType<typeof runScenario>> & { [RSS_AGAIN]?: string };
 
 async function main() {
 	const scenario = scenarios.find((candidate) => candidate.name === process.argv[2]);
@@ -96,7 +96,11 @@ async function main() {
 	const child = fork(join(__dirname, 'server.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
 	const [ready] = (await once(child, 'message')) as [{ credentials: ICredentialDataDecryptedObject }];
 	await runScenario(child, ready.credentials, WARM_UP);
-	const line = await runScenario(child, ready.credentials, scenario);
+	let line: RunLine = await runScenario(child, ready.credentials, scenario);
+	if (scenario.againInSameProcess) {
+		const again = await runScenario(child, ready.credentials, scenario);
+		line = { ...line, [RSS_AGAIN]: again['peak RSS growth'] };
+	}
 	child.kill();
 	process.send?.(line, () => process.exit(0));
 }
