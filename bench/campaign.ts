@@ -16,8 +16,11 @@ async function runInFreshProcess(scenario: Scenario): Promise<RunLine> {
 		execArgv: ['--expose-gc', '--import', 'tsx'],
 		stdio: 'inherit',
 	});
-	const [line] = (await once(runner, 'message')) as [RunLine];
-	await once(runner, 'exit');
+	let line: RunLine | undefined;
+	runner.on('message', (message: RunLine) => (line = message));
+	// 'close' comes after the IPC channel has delivered everything, and also when the run crashed.
+	const [code] = (await once(runner, 'close')) as [number | null];
+	if (!line) throw new Error(`The run of "${scenario.name}" ended without a result (exit code ${code})`);
 	return line;
 }
 

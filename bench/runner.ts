@@ -4,10 +4,11 @@ import { join } from 'node:path';
 
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
+import { DEFAULT_CONCURRENCY } from '../nodes/Piopiy/descriptions/requestOptions.description';
 import { registerNodeType, runPiopiyNode } from '../test/support/engine';
 import { aiCallParameters } from '../test/support/fixtures';
 import { ReferenceCallNode } from './referenceNode';
-import { DEFAULT_CONCURRENCY, RSS_AGAIN, scenarios, WARM_UP, type Scenario } from './scenarios';
+import { RSS_AGAIN, scenarios, WARM_UP, type Scenario } from './scenarios';
 import type { ServerCommand, ServerReport } from './server';
 
 /**
@@ -46,7 +47,8 @@ async function runScenario(child: ChildProcess, credentials: ICredentialDataDecr
 	const { items: output, error } = await runPiopiyNode({
 		parameters: aiCallParameters({
 			toNumber: '={{ $json.phone }}',
-			requestOptions: { concurrency: scenario.concurrency ?? DEFAULT_CONCURRENCY },
+			// No concurrency given: the node's own default, as a user who leaves the options alone gets.
+			...(scenario.concurrency === undefined ? {} : { requestOptions: { concurrency: scenario.concurrency } }),
 		}),
 		items: input,
 		credentials,

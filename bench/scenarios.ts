@@ -23,7 +23,6 @@ export interface Scenario {
 	againInSameProcess?: boolean;
 }
 
-export const DEFAULT_CONCURRENCY = 5;
 /** The key of the memory figure of `againInSameProcess`. */
 export const RSS_AGAIN = 'peak RSS growth, same run again in that process';
 

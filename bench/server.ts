@@ -21,6 +21,8 @@ export interface ServerReport {
 async function main() {
 	const server = await new PiopiyTestServer().start();
 	const send = (message: unknown) => process.send?.(message);
+	// The runner that started this stand-in is gone (finished or crashed): so is the stand-in.
+	process.on('disconnect', () => process.exit(0));
 
 	process.on('message', (command: ServerCommand) => {
 		if (command.type === 'configure') {
