@@ -7,12 +7,36 @@ import {
 
 import { InvalidFieldError, describeReceived } from '../helpers/errors';
 import { redactSecrets } from '../helpers/redact';
-import { sendPiopiyRequest, type TransportSettings } from '../transport/request';
-import type { PiopiyCredentials, PiopiyRequest } from '../transport/types';
+import { describeStoppedRun, replyId, type ItemOutcome } from '../helpers/runRecord';
+import { PiopiyRequestError, sendPiopiyRequest, type TransportSettings } from '../transport/request';
+import type { PiopiyCredentials, PiopiyRequest, RequestEffect } from '../transport/types';
 import { operations } from './operations';
 import { readExecutionSettings } from './settings';
 
-type ItemResult = { json: IDataObject } | { error: Error };
+type FailedOutcome = Exclude<ItemOutcome['kind'], 'succeeded'>;
+type ItemResult = { json: IDataObject } | { error: Error; outcome: FailedOutcome };
+
+/** A failure's outcome: only the transport's own errors prove a refusal; anything else may have acted. */
+function failedOutcome(error: unknown): FailedOutcome {
+	return error instanceof PiopiyRequestError && !error.mayHaveActed ? 'refused' : 'unknownOutcome';
+}
+
+/**
+ * n8n's "Retry On Fail" runs the whole node again after it fails, which would send every call of the
+ * run again, including the ones already placed. The node retries what is safe by itself, so for
+ * requests that place or change calls the setting is refused before anything is sent.
+ */
+function refuseRetryOnFail(context: IExecuteFunctions, effect: RequestEffect): void {
+	if (effect === 'repeatable' || !context.getNode().retryOnFail) return;
+	throw new NodeOperationError(
+		context.getNode(),
+		'"Retry On Fail" is on, and it would place calls twice: nothing was sent',
+		{
+			description:
+				'n8n\'s Retry On Fail runs the whole node again after a failure, so every call already placed in the run would be placed again. Turn it off in the node\'s Settings. The node already re-sends by itself what is certain not to have acted (HTTP 429, a refused connection); for the rest, use On Error → "Continue (using error output)" and re-run only the items whose outcome is "refused" or "notSent" (see "Re-running a failed campaign" in the README).',
+		},
+	);
+}
 
 function invalidFieldToNodeError(context: IExecuteFunctions, error: InvalidFieldError, itemIndex: number) {
 	return new NodeOperationError(
@@ -68,7 +92,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const failure =
 				error instanceof InvalidFieldError ? invalidFieldToNodeError(this, error, itemIndex) : (error as Error);
 			if (!continueOnFail) throw failure;
-			results[itemIndex] = { error: failure };
+			results[itemIndex] = { error: failure, outcome: 'notSent' };
 			return undefined;
 		}
 	};
@@ -77,37 +101,77 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// is sent and the checking overlaps the wait for Piopiy's replies.
 	const checkedFirst = continueOnFail ? undefined : items.map((_, itemIndex) => prepareItem(itemIndex));
 
+	let effect: RequestEffect | undefined;
 	await forEachConcurrently(items.length, settings.concurrency, async (itemIndex) => {
 		const request = checkedFirst ? checkedFirst[itemIndex] : prepareItem(itemIndex);
 		if (!request) return true;
+		// Every item of an operation has the same effect, so this stops the run before its first send.
+		refuseRetryOnFail(this, request.effect);
+		effect = request.effect;
 		try {
 			const reply = await sendPiopiyRequest(this, request, credentials, settings, itemIndex);
 			results[itemIndex] = { json: operation.toOutput ? operation.toOutput(reply) : reply };
 			return true;
 		} catch (error) {
-			results[itemIndex] = { error: error as Error };
+			results[itemIndex] = { error: error as Error, outcome: failedOutcome(error) };
 			return continueOnFail;
 		}
 	});
 
-	const output: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const result = results[itemIndex];
-		if (result === undefined) continue; // not reached: an earlier item stopped the run
-		if ('json' in result) {
-			output.push({ json: result.json, pairedItem: { item: itemIndex } });
-			continue;
-		}
-		if (!continueOnFail) throw result.error;
-		// `error` and `details` only: n8n then routes the item to the error output when "On Error" says so.
-		const { message, description } = result.error as Error & { description?: string };
-		output.push({
-			json: {
-				error: redactSecrets(message, secrets),
-				...(description ? { details: redactSecrets(String(description), secrets) } : {}),
-			},
-			pairedItem: { item: itemIndex },
-		});
+	if (!continueOnFail) {
+		const failedIndex = results.findIndex((result) => result !== undefined && 'error' in result);
+		if (failedIndex >= 0) throw stoppedRunError(this, results, failedIndex, effect ?? 'placesCall', secrets);
 	}
-	return [output];
+
+	// With Continue On Fail every item has a result; without it, no item failed.
+	return [
+		results.map((result, itemIndex): INodeExecutionData => {
+			if ('json' in result) return { json: result.json, pairedItem: { item: itemIndex } };
+			// n8n sends an item to the error output only when its json holds nothing but `error`, `message`
+			// and `details`, so the outcome goes in `message`: "refused" or "notSent" (nothing happened, safe to
+			// send again) or "unknownOutcome" (it may have placed or changed a call).
+			const { message, description } = result.error as Error & { description?: string };
+			return {
+				json: {
+					error: redactSecrets(message, secrets),
+					...(description ? { details: redactSecrets(String(description), secrets) } : {}),
+					message: result.outcome,
+				},
+				pairedItem: { item: itemIndex },
+			};
+		}),
+	];
+}
+
+/**
+ * The error that ends a run stopped by a failed item. A run of one item fails with that item's own
+ * error; a longer one with the record of what became of every item, so the calls already placed stay
+ * in view and a re-run can skip them.
+ */
+function stoppedRunError(
+	context: IExecuteFunctions,
+	results: Array<ItemResult | undefined>,
+	failedIndex: number,
+	effect: RequestEffect,
+	secrets: Array<string | undefined>,
+): Error {
+	const failed = results[failedIndex] as { error: Error & { description?: string } };
+	if (results.length === 1) return failed.error;
+	const outcomes = Array.from(results, (result): ItemOutcome => {
+		if (result === undefined) return { kind: 'notSent' };
+		if ('json' in result) return { kind: 'succeeded', id: replyId(result.json) };
+		return { kind: result.outcome };
+	});
+	const report = describeStoppedRun(
+		outcomes,
+		failedIndex,
+		{ message: failed.error.message, description: failed.error.description },
+		effect,
+	);
+	const error = new NodeOperationError(context.getNode(), redactSecrets(report.message, secrets), {
+		description: redactSecrets(report.description, secrets),
+		itemIndex: failedIndex,
+	});
+	error.context.record = report.record;
+	return error;
 }

@@ -30,7 +30,7 @@ function service(request: PiopiyRequest): string {
 }
 
 /** The sentence that tells the user whether this request could have acted, and what to do. */
-function mayHaveActed(request: PiopiyRequest): string {
+function mayHaveActedSentence(request: PiopiyRequest): string {
 	if (request.effect === 'placesCall') {
 		return 'The call may have been placed. Piopiy has no way to ask whether it was, so the node did not send it again: check the call log in the Piopiy dashboard before running this item again.';
 	}
@@ -72,7 +72,7 @@ function describe({ request, outcome, attempts, waitedMs, timeoutMs, why }: Fail
 			: `The connection to ${who} dropped before it answered`;
 		return {
 			message: `${what}${attemptsNote(attempts)}`,
-			description: `Network error ${outcome.code}. ${mayHaveActed(request)}`,
+			description: `Network error ${outcome.code}. ${mayHaveActedSentence(request)}`,
 		};
 	}
 
@@ -108,7 +108,7 @@ function describe({ request, outcome, attempts, waitedMs, timeoutMs, why }: Fail
 	if (statusCode >= 500) {
 		return {
 			message: `${who} answered with a server error (HTTP ${statusCode})${attemptsNote(attempts)}`,
-			description: `${saidSentence}${mayHaveActed(request)}`,
+			description: `${saidSentence}${mayHaveActedSentence(request)}`,
 			httpCode,
 		};
 	}
@@ -117,7 +117,7 @@ function describe({ request, outcome, attempts, waitedMs, timeoutMs, why }: Fail
 		if (typeof body === 'string') {
 			return {
 				message: `${who} answered HTTP ${statusCode} with a body that is not JSON`,
-				description: `The reply began: "${body.trim().slice(0, 120)}". ${mayHaveActed(request)}`,
+				description: `The reply began: "${body.trim().slice(0, 120)}". ${mayHaveActedSentence(request)}`,
 				httpCode,
 			};
 		}

@@ -10,7 +10,13 @@ import {
 import { isFailedReply } from '../helpers/response';
 import { describeFailure } from './failure';
 import { RateLimiter } from './rateLimiter';
-import { decideRetry, DEFAULT_RETRY_SETTINGS, type AttemptOutcome, type RetrySettings } from './retryPolicy';
+import {
+	decideRetry,
+	DEFAULT_RETRY_SETTINGS,
+	mayHaveActed,
+	type AttemptOutcome,
+	type RetrySettings,
+} from './retryPolicy';
 import type { PiopiyCredentials, PiopiyRequest } from './types';
 
 export interface TransportSettings {
@@ -27,6 +33,27 @@ export function defaultTransportSettings(): TransportSettings {
 		retry: DEFAULT_RETRY_SETTINGS,
 		rateLimiter: new RateLimiter({ capPerSecond: 0, concurrency: 1 }),
 	};
+}
+
+/**
+ * A request that failed for good. `mayHaveActed` tells the router whether the request may still have
+ * placed or changed a call (timeout, reset, 5xx) or was certainly refused, for the run's record.
+ */
+export class PiopiyRequestError extends NodeApiError {
+	constructor(
+		context: IExecuteFunctions,
+		report: ReturnType<typeof describeFailure>,
+		itemIndex: number,
+		readonly mayHaveActed: boolean,
+	) {
+		// Built from our own report only: wrapping the axios error would carry the request headers.
+		super(context.getNode(), report as unknown as JsonObject, {
+			message: report.message,
+			description: report.description,
+			httpCode: report.httpCode,
+			itemIndex,
+		});
+	}
 }
 
 /** Codes that prove the request never left this machine. */
@@ -139,12 +166,6 @@ export async function sendPiopiyRequest(
 			timeoutMs: settings.timeoutMs,
 			secrets: [credentials.apiToken, credentials.appSecret],
 		});
-		// Built from our own report only: wrapping the axios error would carry the request headers.
-		throw new NodeApiError(context.getNode(), report as unknown as JsonObject, {
-			message: report.message,
-			description: report.description,
-			httpCode: report.httpCode,
-			itemIndex,
-		});
+		throw new PiopiyRequestError(context, report, itemIndex, mayHaveActed(outcome));
 	}
 }

@@ -72,6 +72,17 @@ export function certainlyNotActed(outcome: AttemptOutcome): boolean {
 	return outcome.kind === 'reply' && outcome.statusCode === 429;
 }
 
+/**
+ * Whether a request that failed may still have acted: no answer came (timeout, reset), or Piopiy
+ * answered 5xx or a 2xx that is not JSON. Everything else is a refusal: nothing happened.
+ */
+export function mayHaveActed(outcome: AttemptOutcome): boolean {
+	if (outcome.kind !== 'reply') return outcome.kind === 'unknown';
+	if (outcome.statusCode >= 500) return true;
+	const notJson = typeof outcome.body !== 'object' || outcome.body === null;
+	return outcome.statusCode >= 200 && outcome.statusCode < 300 && notJson;
+}
+
 export function decideRetry(
 	effect: RequestEffect,
 	outcome: AttemptOutcome,
