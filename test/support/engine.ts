@@ -146,6 +146,8 @@ export interface RunOptions {
 	onError?: INode['onError'];
 	/** Another registered node type to run in the Piopiy node's place. */
 	nodeType?: string;
+	/** n8n's "Retry On Fail" settings of the node. */
+	retry?: Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
 }
 
 export interface RunResult {
@@ -162,6 +164,7 @@ export async function runPiopiyNode({
 	credentials = {},
 	onError,
 	nodeType = PIOPIY_NODE_TYPE,
+	retry,
 }: RunOptions): Promise<RunResult> {
 	const source: INode = {
 		id: 'source',
@@ -180,6 +183,7 @@ export async function runPiopiyNode({
 		parameters: parameters as INode['parameters'],
 		credentials: { piopiyApi: { id: '1', name: 'Piopiy account' } },
 		...(onError ? { onError } : {}),
+		...retry,
 	};
 	const workflow = new Workflow({
 		id: 'test',

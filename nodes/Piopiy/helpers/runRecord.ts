@@ -80,7 +80,9 @@ export function describeStoppedRun(
 		`${count('notSent')} not sent (of ${outcomes.length} items)`;
 
 	const line = (kind: ItemOutcome['kind'], label: string, advice: string) =>
-		count(kind) > 0 ? `${label} (${count(kind)}): items ${indexRanges(byKind[kind])}. ${advice}` : undefined;
+		count(kind) > 0
+			? `${label} (${count(kind)}): ${count(kind) === 1 ? 'item' : 'items'} ${indexRanges(byKind[kind])}. ${advice}`
+			: undefined;
 	const mayHaveActed =
 		effect === 'placesCall'
 			? 'These calls may have been placed: check the Piopiy call log before calling these leads again.'
