@@ -92,9 +92,9 @@ function installExitHooks() {
 }
 
 /**
- * Start `n8n start` and wait until it is fully ready.
+ * Start `n8n start` (or, with command 'worker', a queue-mode `n8n worker`) and wait until it is fully ready.
  * @param {{ userFolder: string, port?: number, customExtensions?: string|string[], log?: (l: string) => void,
- *           env?: Record<string,string>, timeoutMs?: number }} opts
+ *           env?: Record<string,string>, timeoutMs?: number, command?: "start"|"worker" }} opts
  *   port: default = a free port. env: extra/overriding env vars.
  * @returns {Promise<{ url: string, port: number, pid: number, stop: () => Promise<void>, logs: () => string, exited: Promise<number|null> }>}
  */
@@ -105,6 +105,7 @@ export async function startN8n({
 	log = () => {},
 	env: extraEnv = {},
 	timeoutMs = 180_000,
+	command = 'start',
 } = {}) {
 	assertProvisioned();
 	if (!userFolder) throw new Error('startN8n: userFolder is required');
@@ -114,8 +115,8 @@ export async function startN8n({
 	const url = `http://127.0.0.1:${port}`;
 	const env = childEnv({ ...n8nEnv({ userFolder, port, customExtensions, brokerPort }), ...extraEnv });
 	const t0 = Date.now();
-	log(`[sandbox] starting n8n on ${url} (user folder ${userFolder})…`);
-	const child = spawn(NODE24_BIN, [N8N_BIN, 'start'], {
+	log(`[sandbox] starting n8n ${command} on ${url} (user folder ${userFolder})…`);
+	const child = spawn(NODE24_BIN, [N8N_BIN, command], {
 		cwd: userFolder,
 		env,
 		detached: true, // own process group, so stop() also ends the task-runner children
@@ -176,6 +177,8 @@ export async function startN8n({
 				throw new Error(`n8n exited (${exitCode}) before becoming ready`);
 			}
 			if (Date.now() > deadline) throw new Error(`n8n not ready after ${timeoutMs / 1000}s`);
+			// A worker serves no editor: it is ready when it says so.
+			if (command === 'worker' && output.includes('n8n worker is now ready')) break;
 			let ready = false;
 			try {
 				const res = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
@@ -189,7 +192,7 @@ export async function startN8n({
 		e.message += `\n--- n8n output (last 6000 chars) ---\n${output.slice(-6000)}`;
 		throw e;
 	}
-	log(`[sandbox] n8n ready on ${url} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+	log(`[sandbox] n8n ${command} ready on ${url} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 	return { url, port, pid: child.pid, stop, logs: () => output, exited };
 }
 

@@ -30,6 +30,8 @@ export interface StartN8nOptions {
 	log?: Log;
 	env?: Record<string, string>;
 	timeoutMs?: number;
+	/** `start` (default): main instance with the editor; `worker`: a queue-mode worker. */
+	command?: 'start' | 'worker';
 }
 
 export interface N8nCliOptions {

@@ -116,31 +116,9 @@ afterAll(async () => {
 
 beforeEach(() => stack?.piopiy.reset());
 
-/**
- * Publishes a workflow the way n8n 2.x's editor does: POST /rest/workflows/<id>/activate with the
- * versionId to publish. The production webhook is registered shortly after that call answers, so this
- * then waits until a CORS preflight for it succeeds (204; 404 while it is not registered), which
- * starts nothing.
- */
+/** Publishes a workflow and waits for its production webhook (see Stack.publish). */
 async function activate(workflowId: string, webhookPath: string) {
-	const { data } = await stack.rest<{ data: { versionId: string } }>(`/rest/workflows/${workflowId}`);
-	const activated = await stack.rest<{ data: { active: boolean; activeVersionId: string | null } }>(
-		`/rest/workflows/${workflowId}/activate`,
-		{ method: 'POST', body: { versionId: data.versionId } },
-	);
-	expect(activated.data.active).toBe(true);
-	expect(activated.data.activeVersionId).toBe(data.versionId);
-
-	const deadline = Date.now() + 30_000;
-	for (;;) {
-		const preflight = await fetch(new URL(webhookPath, stack.url), {
-			method: 'OPTIONS',
-			headers: { Origin: 'http://127.0.0.1', 'Access-Control-Request-Method': 'POST' },
-		});
-		if (preflight.status === 204) return;
-		if (Date.now() > deadline) throw new Error(`${webhookPath} still not registered 30 s after activation (${preflight.status})`);
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
+	await stack.publish(workflowId, webhookPath);
 }
 
 async function post(urlPath: string, { json, form, headers = {} }: { json?: unknown; form?: Record<string, string>; headers?: Record<string, string> }) {

@@ -74,6 +74,13 @@ export interface Stack {
 	wrongToken: string;
 	rest<T = unknown>(urlPath: string, options?: { method?: string; body?: unknown }): Promise<T>;
 	importWorkflows(workflows: Workflow[]): Promise<void>;
+	/**
+	 * Publishes a workflow the way n8n 2.x's editor does and waits until its production webhook at
+	 * `webhookPath` answers.
+	 */
+	publish(workflowId: string, webhookPath: string): Promise<void>;
+	/** Starts an `n8n worker` on the same user folder, database and environment (queue mode). */
+	startWorker(name: string): Promise<RunningN8n>;
 	execute(workflowId: string): Promise<ExecuteOutcome>;
 	executions(workflowId: string): Promise<Array<{ id: string; status: string; mode: string }>>;
 	storedExecution(id: string): Promise<StoredExecution>;
@@ -120,6 +127,7 @@ export async function startStack({
 	workflows = [],
 	credentials = [],
 	wrongTokenCredential = true,
+	env = {},
 }: {
 	name: string;
 	install: InstallMode;
@@ -127,6 +135,8 @@ export async function startStack({
 	credentials?: CredentialImport[];
 	/** Also import WRONG_TOKEN_CREDENTIAL (default true). */
 	wrongTokenCredential?: boolean;
+	/** Extra environment for every n8n process of the stack (e.g. queue mode). */
+	env?: Record<string, string>;
 }): Promise<Stack> {
 	if (!provision.isProvisioned()) {
 		throw new Error('n8n is not provisioned: the e2e global setup (test/e2e/globalSetup.ts) should have done it');
@@ -167,7 +177,7 @@ export async function startStack({
 		cleanups.push(() => fs.rmSync(importDir, { recursive: true, force: true }));
 
 		const cli = async (args: string[], timeoutMs = 180_000) => {
-			const result = await n8n.n8nCli(args, { userFolder, customExtensions: extensions, timeoutMs });
+			const result = await n8n.n8nCli(args, { userFolder, customExtensions: extensions, env, timeoutMs });
 			return result;
 		};
 		const importJson = async (kind: 'credentials' | 'workflow', items: unknown[]) => {
@@ -191,7 +201,7 @@ export async function startStack({
 		if (workflows.length > 0) await importJson('workflow', workflows);
 		log(`[e2e:${name}] package as ${install}; imported ${imported.length} credentials, ${workflows.length} workflows (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
 
-		const running = await n8n.startN8n({ userFolder, customExtensions: extensions, log: (line) => log(`[e2e:${name}] ${line}`) });
+		const running = await n8n.startN8n({ userFolder, customExtensions: extensions, env, log: (line) => log(`[e2e:${name}] ${line}`) });
 		cleanups.push(() => running.stop());
 		const { url } = running;
 		const owner = await n8n.setupOwner({ url, ...OWNER });
@@ -220,6 +230,39 @@ export async function startStack({
 			wrongToken,
 			rest,
 			importWorkflows: (list) => importJson('workflow', list),
+			async publish(workflowId, webhookPath) {
+				const { data } = await rest<{ data: { versionId: string } }>(`/rest/workflows/${workflowId}`);
+				const activated = await rest<{ data: { active: boolean; activeVersionId: string | null } }>(
+					`/rest/workflows/${workflowId}/activate`,
+					{ method: 'POST', body: { versionId: data.versionId } },
+				);
+				if (!activated.data.active || activated.data.activeVersionId !== data.versionId) {
+					throw new Error(`publishing ${workflowId} did not activate version ${data.versionId}: ${JSON.stringify(activated)}`);
+				}
+				// The production webhook is registered shortly after that call answers: wait until a CORS
+				// preflight for it succeeds (204; 404 while it is not registered), which starts nothing.
+				const deadline = Date.now() + 30_000;
+				for (;;) {
+					const preflight = await fetch(new URL(webhookPath, url), {
+						method: 'OPTIONS',
+						headers: { Origin: 'http://127.0.0.1', 'Access-Control-Request-Method': 'POST' },
+					});
+					if (preflight.status === 204) return;
+					if (Date.now() > deadline) throw new Error(`${webhookPath} still not registered 30 s after publishing (${preflight.status})`);
+					await new Promise((resolve) => setTimeout(resolve, 250));
+				}
+			},
+			async startWorker(workerName) {
+				const worker = await n8n.startN8n({
+					userFolder,
+					customExtensions: extensions,
+					env,
+					command: 'worker',
+					log: (line) => log(`[e2e:${name}:${workerName}] ${line}`),
+				});
+				cleanups.push(() => worker.stop());
+				return worker;
+			},
 			executions,
 			async execute(workflowId) {
 				const before = new Set((await executions(workflowId)).map((execution) => execution.id));

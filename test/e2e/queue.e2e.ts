@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+
+import { rateLimit } from '../support/faults';
+import type { RecordedRequest } from '../support/piopiyServer';
+import { startRedis, type RunningRedis } from './support/redis';
+import type { RunningN8n } from './support/runtime';
+import { GOOD_CREDENTIAL, log, startStack, TYPE_PREFIX, type Stack } from './support/stack';
+import type { Workflow } from './support/workflows';
+
+/**
+ * n8n 2.41.1 in queue mode, as teams run campaigns: one main instance (webhooks, editor), Redis, and
+ * two workers (`n8n worker`) on one database, each with the package installed as a community package.
+ * The Piopiy stand-in allows 20 requests/s in all, shared by every worker.
+ *
+ * 1. Four campaigns of 250 leads start at once through production webhooks: every lead is called
+ *    exactly once, every execution succeeds, both workers work, and the aggregate rate is printed.
+ * 2. A worker is killed (SIGKILL) in the middle of a campaign and a new one started: n8n 2.41.1 never
+ *    runs a stalled job again (Bull's maxStalledCount is fixed at 0), so nobody is called twice, and
+ *    the killed execution ends as failed once its lock expires.
+ */
+
+const LIMIT_PER_SECOND = 20;
+const CAMPAIGNS = 4;
+const LEADS = 250;
+// The settings the README recommends for queue mode, shortened so the test takes seconds, not minutes.
+const QUEUE_SETTINGS = {
+	QUEUE_WORKER_LOCK_DURATION: '10000',
+	QUEUE_WORKER_LOCK_RENEW_TIME: '2000',
+	QUEUE_WORKER_STALLED_INTERVAL: '5000',
+	N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '0.25', // minutes
+};
+
+let redis: RunningRedis;
+let stack: Stack;
+const workers = new Map<string, RunningN8n>();
+
+const typePrefix = TYPE_PREFIX.communityPackage;
+const campaignPath = (campaign: number) => `queue-campaign-${campaign}`;
+/** Campaign c, lead i calls +91 8c iiiiiiii: every lead of every campaign has its own number. */
+const leadNumber = (campaign: number, lead: number) => `918${campaign}${String(lead).padStart(8, '0')}`;
+const leadsOf = (campaign: number, count: number) =>
+	Array.from({ length: count }, (_, lead) => ({ name: `Lead ${campaign}-${lead}`, phone: `+${leadNumber(campaign, lead)}` }));
+
+/** Webhook (the leads in its body) → Split Out → Piopiy AI Agent → Call with the default options. */
+function campaignWorkflow(campaign: number): Workflow {
+	return {
+		id: `QueueCampaign00${campaign}`.padEnd(16, '0').slice(0, 16),
+		name: `Queue campaign ${campaign}`,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: randomUUID(),
+				name: 'Leads arrive',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: randomUUID(),
+				parameters: { httpMethod: 'POST', path: campaignPath(campaign), responseMode: 'onReceived', options: {} },
+			},
+			{
+				id: randomUUID(),
+				name: 'One item per lead',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { fieldToSplitOut: 'body.leads', options: {} },
+			},
+			{
+				id: randomUUID(),
+				name: 'AI call each lead',
+				type: `${typePrefix}piopiy`,
+				typeVersion: 1,
+				position: [440, 0],
+				parameters: {
+					resource: 'aiAgent',
+					operation: 'call',
+					callerId: '+91 80 4567 8900',
+					toNumber: '={{ $json.phone }}',
+					agentId: '3f2b8c1e-9a4d-4e7f-b1c2-5d6e7f8a9b0c',
+				},
+				credentials: { piopiyApi: { ...GOOD_CREDENTIAL } },
+			},
+		],
+		connections: {
+			'Leads arrive': { main: [[{ node: 'One item per lead', type: 'main', index: 0 }]] },
+			'One item per lead': { main: [[{ node: 'AI call each lead', type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+async function startCampaign(campaign: number, count: number): Promise<void> {
+	const response = await fetch(new URL(`/webhook/${campaignPath(campaign)}`, stack.url), {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({ leads: leadsOf(campaign, count) }),
+	});
+	expect(response.status).toBe(200);
+}
+
+const toNumber = (request: RecordedRequest) => (request.body as { to_number?: string } | undefined)?.to_number ?? '';
+/** Calls Piopiy accepted (the stand-in answered 200), per number. */
+function acceptedPerNumber(prefix: string): Map<string, number> {
+	const counts = new Map<string, number>();
+	for (const request of stack.piopiy.requests) {
+		if (request.status !== 200 || !toNumber(request).startsWith(prefix)) continue;
+		counts.set(toNumber(request), (counts.get(toNumber(request)) ?? 0) + 1);
+	}
+	return counts;
+}
+
+async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
+
+/** Which worker logged that it started the execution. */
+function workerOf(executionId: string): string | undefined {
+	for (const [name, worker] of workers) {
+		if (worker.logs().includes(`Worker started execution ${executionId} `)) return name;
+	}
+	return undefined;
+}
+
+beforeAll(async () => {
+	redis = await startRedis();
+	stack = await startStack({
+		name: 'queue',
+		install: 'communityPackage',
+		wrongTokenCredential: false,
+		workflows: Array.from({ length: CAMPAIGNS + 1 }, (_, campaign) => campaignWorkflow(campaign + 1)),
+		env: {
+			EXECUTIONS_MODE: 'queue',
+			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+			QUEUE_BULL_REDIS_PORT: String(redis.port),
+			// The database is SQLite here, which n8n warns is "not officially supported" for queue mode;
+			// a pool of one connection per process keeps its writers from tripping over each other.
+			DB_SQLITE_POOL_SIZE: '1',
+			...QUEUE_SETTINGS,
+		},
+	});
+	workers.set('worker-1', await stack.startWorker('worker-1'));
+	workers.set('worker-2', await stack.startWorker('worker-2'));
+	for (let campaign = 1; campaign <= CAMPAIGNS + 1; campaign++) {
+		await stack.publish(campaignWorkflow(campaign).id, `/webhook/${campaignPath(campaign)}`);
+	}
+}, 600_000);
+
+afterAll(async () => {
+	await stack?.stop();
+	await redis?.stop();
+}, 120_000);
+
+test('four campaigns of 250 leads on two workers under one 20/s limit: every lead called exactly once', async () => {
+	stack.piopiy.reset();
+	stack.piopiy.behaviour = rateLimit(LIMIT_PER_SECOND, { retryAfter: true });
+
+	await Promise.all(Array.from({ length: CAMPAIGNS }, (_, index) => startCampaign(index + 1, LEADS)));
+	const finished = await waitFor('the four campaigns to finish', 300_000, async () => {
+		const all = await Promise.all(Array.from({ length: CAMPAIGNS }, (_, index) => stack.executions(campaignWorkflow(index + 1).id)));
+		const done = all.flat().filter((execution) => !['new', 'running', 'waiting'].includes(execution.status));
+		return done.length === CAMPAIGNS ? all.flat() : undefined;
+	});
+
+	expect(finished.map((execution) => execution.status)).toEqual(['success', 'success', 'success', 'success']);
+	const counts = acceptedPerNumber('918');
+	for (let campaign = 1; campaign <= CAMPAIGNS; campaign++) {
+		for (let lead = 0; lead < LEADS; lead++) expect([leadNumber(campaign, lead), counts.get(leadNumber(campaign, lead))]).toEqual([leadNumber(campaign, lead), 1]);
+	}
+	expect(counts.size).toBe(CAMPAIGNS * LEADS);
+	for (const request of stack.piopiy.requests) expect(request.violations).toEqual([]);
+
+	const ranBy = finished.map((execution) => workerOf(execution.id));
+	expect(new Set(ranBy)).toEqual(new Set(['worker-1', 'worker-2']));
+
+	const accepted = stack.piopiy.requests.filter((request) => request.status === 200).map((request) => request.receivedAt);
+	const seconds = (Math.max(...accepted) - Math.min(...accepted)) / 1000;
+	// n calls in a span of s seconds under a limit of L per rolling second: at best (n - L) / s = L.
+	const rate = (accepted.length - LIMIT_PER_SECOND) / seconds;
+	const refused = stack.piopiy.requests.filter((request) => request.status === 429).length;
+	const duplicates = [...counts.values()].filter((count) => count > 1).length;
+	const lost = CAMPAIGNS * LEADS - counts.size;
+	log(
+		`[e2e:queue] (q) queue mode, main + 2 workers, ${CAMPAIGNS} x ${LEADS} leads at once, server limit ${LIMIT_PER_SECOND}/s, default options: ` +
+			`wall ${seconds.toFixed(1)} s, ${rate.toFixed(1)} items/s, ratio ${(rate / LIMIT_PER_SECOND).toFixed(3)}, dup ${duplicates} / lost ${lost}, ` +
+			`${refused} x 429, executions on ${ranBy.join(', ')}`,
+	);
+}, 400_000);
+
+test('a worker killed mid-campaign: nobody is called twice, and the killed execution ends as failed', async () => {
+	stack.piopiy.reset();
+	stack.piopiy.behaviour = rateLimit(LIMIT_PER_SECOND, { retryAfter: true });
+	const campaign = CAMPAIGNS + 1;
+	const workflowId = campaignWorkflow(campaign).id;
+
+	await startCampaign(campaign, 400);
+	const [execution] = await waitFor('the campaign to start on a worker', 60_000, async () => {
+		const list = await stack.executions(workflowId);
+		return list.length === 1 && workerOf(list[0].id) ? list : undefined;
+	});
+	const victimName = workerOf(execution.id)!;
+	await waitFor('100 calls placed', 60_000, () => (acceptedPerNumber(`918${campaign}`).size >= 100 ? true : undefined));
+	const victim = workers.get(victimName)!;
+	process.kill(-victim.pid, 'SIGKILL');
+	await victim.exited;
+	const placedByKilled = acceptedPerNumber(`918${campaign}`).size;
+	log(`[e2e:queue] killed ${victimName} (pid ${victim.pid}) after ${placedByKilled} of 400 calls of execution ${execution.id}`);
+	workers.delete(victimName);
+	workers.set('worker-3', await stack.startWorker('worker-3'));
+
+	const ended = await waitFor('the killed execution to end', 120_000, async () => {
+		const [current] = await stack.executions(workflowId);
+		return ['new', 'running', 'waiting'].includes(current.status) ? undefined : current;
+	});
+	// Give the new worker and the survivor every chance to pick the job up again, as Bull would with a
+	// stalled job it is allowed to retry.
+	await new Promise((resolve) => setTimeout(resolve, 15_000));
+
+	const counts = acceptedPerNumber(`918${campaign}`);
+	const calledTwice = [...counts.values()].filter((count) => count > 1).length;
+	log(
+		`[e2e:queue] after the kill: execution ${ended.id} ended "${ended.status}", ${counts.size} leads called (${placedByKilled} before the kill), ${calledTwice} called twice, ` +
+			`${(await stack.executions(workflowId)).length} execution(s), run again by: ${[...workers.keys()].filter((name) => workers.get(name)!.logs().includes(`Worker started execution ${ended.id} `)).join(', ') || 'nobody'}`,
+	);
+	const stored = await stack.storedExecution(ended.id);
+	log(`[e2e:queue] the killed execution's error: ${stored.data.resultData.error?.message ?? '(none)'}`);
+	expect(calledTwice).toBe(0);
+	expect(counts.size).toBeLessThan(400);
+	expect(['crashed', 'error']).toContain(ended.status);
+	expect(await stack.executions(workflowId)).toHaveLength(1);
+	for (const name of workers.keys()) expect(workers.get(name)!.logs()).not.toContain(`Worker started execution ${ended.id} `);
+}, 400_000);
