@@ -255,6 +255,29 @@ describe('example workflows, run with n8n execute against the Piopiy stand-in', 
 		expect(placed.every((item) => /^[0-9a-f-]{36}$/.test(String(item.call_id)))).toBe(true);
 	});
 
+	it('(b) campaign, re-run pattern: the summary lists the leads safe to call again apart from those that may have been called', async () => {
+		// John Miller's call gets a 503: Piopiy may have placed it. Priya's typo was never sent.
+		stack.piopiy.behaviour = (request) =>
+			(request.body as { to_number?: string } | undefined)?.to_number === '14155550134'
+				? { status: 503, body: { success: false, error: 'upstream failure' } }
+				: undefined;
+		const run = await stack.execute(IDS.campaign);
+		expectSucceeded(run);
+		// Nobody is sent twice: one request per lead that had a valid number.
+		expect(stack.piopiy.requests.map((request) => (request.body as { to_number: string }).to_number).sort()).toEqual(
+			['14155550134', '919123456789', '919876543210', '919988776655'],
+		);
+		const failed = outputOf(run.result, 'Failed');
+		expect(failed.map((item) => [item.name, item.outcome])).toEqual([
+			['John Miller', 'unknownOutcome'],
+			['Priya Shah', 'notSent'],
+		]);
+		const [summary] = outputOf(run.result, 'Summary');
+		expect(summary).toMatchObject({ leads: 5, placed: 3, failed: 2 });
+		expect(summary.call_again).toEqual([{ name: 'Priya Shah', phone: '+91 98765 4321O' }]);
+		expect(summary.check_call_log_first).toEqual([{ name: 'John Miller', phone: '+1 (415) 555-0134' }]);
+	});
+
 	it('(c) CRM webhook: transfer runs the pipeline, hangup ends the call, an unknown action touches nothing', async () => {
 		const run = await stack.execute(IDS.crm);
 		expectSucceeded(run);

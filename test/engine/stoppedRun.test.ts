@@ -16,7 +16,6 @@ afterAll(async () => server.stop());
 beforeEach(() => server.reset());
 
 const COUNT = 300;
-const numberOf = (index: number) => `919${String(index).padStart(9, '0')}`;
 const indexOf = (request: RecordedRequest) => Number((request.body as { to_number: string }).to_number.slice(3));
 const leads = (count: number): IDataObject[] =>
 	Array.from({ length: count }, (_, index) => ({ phone: `+91 9${String(index).padStart(9, '0')}` }));
@@ -26,7 +25,7 @@ function recordingCallIds(callIds: Map<number, string>, fault: (index: number) =
 	return withLatency(15, async (request, testServer) => {
 		const special = fault(indexOf(request));
 		if (special) return await special(request, testServer);
-		const reply = await echoNumber(request, testServer);
+		const reply = (await echoNumber(request, testServer))!;
 		if ('body' in reply && reply.status === 200) callIds.set(indexOf(request), (reply.body as { call_id: string }).call_id);
 		return reply;
 	});
@@ -165,7 +164,7 @@ test('Continue (using error output): each failed item says in `message` whether 
 	expect(failure![1].json.phone).toBe(leads(6)[3].phone);
 });
 
-describe('n8n\'s Retry On Fail', () => {
+describe('n8n\'s Retry On Fail and Retry of an execution', () => {
 	const retry = { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 };
 
 	test('is refused for a call-placing operation before anything is sent', async () => {
@@ -196,11 +195,23 @@ describe('n8n\'s Retry On Fail', () => {
 		expect(error?.message).toContain('"Retry On Fail" is on');
 	});
 
+	test('"Retry" on a failed execution (mode retry) is refused for calls before anything is sent', async () => {
+		const { error } = await runPiopiyNode({
+			parameters: aiCallParameters({ toNumber: '={{ $json.phone }}' }),
+			items: leads(3),
+			credentials: server.credentials(),
+			mode: 'retry',
+		});
+		expect(server.requests).toHaveLength(0);
+		expect(error?.message).toBe('Retrying this execution would place its calls again: nothing was sent');
+	});
+
 	test('is allowed for Hang Up, which is safe to repeat', async () => {
 		const { items, error } = await runPiopiyNode({
 			parameters: { resource: 'call', operation: 'hangup', callId: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d' },
 			credentials: server.credentials(),
 			retry,
+			mode: 'retry',
 		});
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(1);

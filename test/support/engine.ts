@@ -18,6 +18,7 @@ import {
 	type IRun,
 	type IVersionedNodeType,
 	type IWorkflowExecuteAdditionalData,
+	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 import { PiopiyApi } from '../../credentials/PiopiyApi.credentials';
@@ -148,6 +149,8 @@ export interface RunOptions {
 	nodeType?: string;
 	/** n8n's "Retry On Fail" settings of the node. */
 	retry?: Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
+	/** How the execution was started: `manual` (default), or e.g. `retry` for "Retry" on a failed execution. */
+	mode?: WorkflowExecuteMode;
 }
 
 export interface RunResult {
@@ -165,6 +168,7 @@ export async function runPiopiyNode({
 	onError,
 	nodeType = PIOPIY_NODE_TYPE,
 	retry,
+	mode = 'manual',
 }: RunOptions): Promise<RunResult> {
 	const source: INode = {
 		id: 'source',
@@ -193,7 +197,7 @@ export async function runPiopiyNode({
 		nodeTypes,
 	});
 
-	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', {
+	const hooks = new ExecutionLifecycleHooks(mode, 'test-execution', {
 		id: 'test',
 		name: 'test',
 		nodes: workflow.nodes as unknown as INode[],
@@ -216,7 +220,7 @@ export async function runPiopiyNode({
 		},
 	});
 
-	const run = await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	const run = await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
 	const taskData = run.data.resultData.runData.Piopiy?.[0];
 	return {
 		items: taskData?.data?.main?.[0] ?? [],

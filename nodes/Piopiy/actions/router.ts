@@ -22,20 +22,25 @@ function failedOutcome(error: unknown): FailedOutcome {
 }
 
 /**
- * n8n's "Retry On Fail" runs the whole node again after it fails, which would send every call of the
- * run again, including the ones already placed. The node retries what is safe by itself, so for
- * requests that place or change calls the setting is refused before anything is sent.
+ * Two n8n features run the whole node again after it failed: "Retry On Fail" (the node's setting) and
+ * "Retry" on a failed execution (mode `retry`). Both send every item again, so every call already
+ * placed in the failed run would be placed again. For requests that place or change calls they are
+ * refused before anything is sent; the node re-sends by itself what is certain not to have acted.
  */
-function refuseRetryOnFail(context: IExecuteFunctions, effect: RequestEffect): void {
-	if (effect === 'repeatable' || !context.getNode().retryOnFail) return;
-	throw new NodeOperationError(
-		context.getNode(),
-		'"Retry On Fail" is on, and it would place calls twice: nothing was sent',
-		{
-			description:
-				'n8n\'s Retry On Fail runs the whole node again after a failure, so every call already placed in the run would be placed again. Turn it off in the node\'s Settings. The node already re-sends by itself what is certain not to have acted (HTTP 429, a refused connection); for the rest, use On Error → "Continue (using error output)" and re-run only the items whose outcome is "refused" or "notSent" (see "Re-running a failed campaign" in the README).',
-		},
-	);
+function refuseRepeatedRun(context: IExecuteFunctions, effect: RequestEffect): void {
+	if (effect === 'repeatable') return;
+	const howToRerun =
+		'To carry on, run only the items whose outcome was "refused" or "notSent" (see "Re-running a failed campaign" in the README of n8n-nodes-piopiy).';
+	if (context.getNode().retryOnFail) {
+		throw new NodeOperationError(context.getNode(), '"Retry On Fail" is on, and it would place calls twice: nothing was sent', {
+			description: `n8n's Retry On Fail runs the whole node again after a failure, so every call already placed in the run would be placed again. Turn it off in the node's Settings. The node already re-sends by itself what is certain not to have acted (HTTP 429, a refused connection). ${howToRerun}`,
+		});
+	}
+	if (context.getMode() === 'retry') {
+		throw new NodeOperationError(context.getNode(), 'Retrying this execution would place its calls again: nothing was sent', {
+			description: `Retry runs this node again with all of its input items, including the ones whose calls were placed before it failed. The failed execution's error lists which items were placed. ${howToRerun}`,
+		});
+	}
 }
 
 function invalidFieldToNodeError(context: IExecuteFunctions, error: InvalidFieldError, itemIndex: number) {
@@ -106,7 +111,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const request = checkedFirst ? checkedFirst[itemIndex] : prepareItem(itemIndex);
 		if (!request) return true;
 		// Every item of an operation has the same effect, so this stops the run before its first send.
-		refuseRetryOnFail(this, request.effect);
+		refuseRepeatedRun(this, request.effect);
 		effect = request.effect;
 		try {
 			const reply = await sendPiopiyRequest(this, request, credentials, settings, itemIndex);
