@@ -11,7 +11,7 @@ describe('RateLimiter', () => {
 		expect(limiter({ capPerSecond: 12.5 }).currentLimit()).toBe(12.5);
 	});
 
-	test('a 429 sets the rate to what Piopiy accepted in the last second, then it grows back slowly', () => {
+	test('a 429 sets the rate to what Piopiy accepted in the last second, then it grows back slowly, then faster', () => {
 		const rateLimiter = limiter({});
 		const t0 = 1_000_000;
 		rateLimiter.recordReply(false, t0 - 5000); // long gone by the time of the 429: not counted
@@ -19,7 +19,10 @@ describe('RateLimiter', () => {
 		rateLimiter.recordReply(true, t0 + 900);
 		expect(rateLimiter.currentLimit(t0 + 900)).toBe(20);
 		expect(rateLimiter.currentLimit(t0 + 1900)).toBeCloseTo(21);
-		expect(rateLimiter.currentLimit(t0 + 10_900)).toBeCloseTo(20 * 1.05 ** 10);
+		expect(rateLimiter.currentLimit(t0 + 3900)).toBeCloseTo(20 * 1.05 ** 3);
+		// Three quiet seconds: the limit was probably shared with a campaign that has finished.
+		expect(rateLimiter.currentLimit(t0 + 4900)).toBeCloseTo(20 * 1.05 ** 3 * 1.25);
+		expect(rateLimiter.currentLimit(t0 + 10_900)).toBeCloseTo(20 * 1.05 ** 3 * 1.25 ** 7);
 	});
 
 	test('the lower of the cap and the learned rate wins', () => {

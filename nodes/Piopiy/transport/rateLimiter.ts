@@ -3,6 +3,15 @@ import { sleep } from 'n8n-workflow';
 const WINDOW_MS = 1000;
 /** After each quiet second, the learned rate grows by this factor, to find out if Piopiy allows more. */
 const PROBE_GROWTH = 1.05;
+/**
+ * After this many quiet seconds the limit is probably no longer there (another campaign sharing it has
+ * finished), so the rate grows faster: by FREED_GROWTH a second. Measured with four executions sharing
+ * a 20/s limit: with 5% a second throughout, the last campaign took 25 s to climb from its 3/s share
+ * back to 8/s, and the whole run reached 0.76 of the limit; with this, 0.85-0.88. One campaign alone
+ * is unchanged (bench (b): 0.938).
+ */
+const QUIET_SECONDS_BEFORE_FAST_PROBE = 3;
+const FREED_GROWTH = 1.25;
 /** Waits shorter than a timer tick are not worth a timer: the request goes now. */
 const MIN_WAIT_MS = 1;
 /**
@@ -23,7 +32,7 @@ export interface RateLimiterOptions {
  * Spaces request starts for one execution. Three limits apply, the lowest wins:
  * - the user's cap (Max Requests per Second);
  * - the rate Piopiy is seen to accept: after a 429, the number of requests Piopiy accepted in the
- *   last second. It grows back slowly while no 429 comes, so a campaign settles just under Piopiy's
+ *   last second. It grows back slowly while no 429 comes (faster after a few quiet seconds), so a campaign settles just under Piopiy's
  *   limit without the user knowing it, instead of hammering it and waiting out refusals;
  * - the pace: concurrency / the shortest round trip seen, with headroom. That is more than the
  *   concurrency can carry, so it does not slow a campaign down; what it does is spread the starts
@@ -70,7 +79,8 @@ export class RateLimiter {
 		let learned = Infinity;
 		if (this.learnedPerSecond !== undefined) {
 			const quietSeconds = Math.floor((now - this.learnedAt) / WINDOW_MS);
-			learned = this.learnedPerSecond * PROBE_GROWTH ** quietSeconds;
+			const slow = Math.min(quietSeconds, QUIET_SECONDS_BEFORE_FAST_PROBE);
+			learned = this.learnedPerSecond * PROBE_GROWTH ** slow * FREED_GROWTH ** (quietSeconds - slow);
 		}
 		const limit = Math.min(cap, learned, this.pacedPerSecond());
 		return Number.isFinite(limit) ? limit : undefined;
