@@ -84,6 +84,28 @@ describe('AI Agent → Call', () => {
 		expectOnlyValidRequests();
 	});
 
+	test('variables named like Object.prototype members reach Piopiy; __proto__ and constructor are refused, not dropped', async () => {
+		const { error } = await runPiopiyNode({
+			parameters: aiCallParameters({
+				variables: { text: [{ name: 'toString', value: 'kept' }], boolean: [{ name: 'valueOf', value: true }] },
+			}),
+			credentials: server.credentials(),
+		});
+		expect(error).toBeUndefined();
+		expect(server.requests[0].rawBody).toContain('"variables":{"toString":"kept","valueOf":true}');
+		expectOnlyValidRequests();
+
+		server.reset();
+		for (const name of ['__proto__', 'constructor']) {
+			const refused = await runPiopiyNode({
+				parameters: aiCallParameters({ variables: { text: [{ name, value: 'x' }] } }),
+				credentials: server.credentials(),
+			});
+			expect(refused.error?.message).toBe(`Variables name in item 0 is not valid: received "${name}"`);
+		}
+		expect(server.requests).toHaveLength(0);
+	});
+
 	test('variables from input items through expressions', async () => {
 		const { items } = await runPiopiyNode({
 			parameters: aiCallParameters({

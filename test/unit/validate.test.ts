@@ -62,6 +62,26 @@ describe('scalar maps (variables, metadata)', () => {
 		expect(scalarMapFromJson('Variables (JSON)', '  ')).toEqual({});
 	});
 
+	test('names of Object.prototype members are ordinary names, not duplicates, and are kept', () => {
+		const fromUi = scalarMapFromUi('Variables', {
+			text: [{ name: 'toString', value: 'a' }],
+			number: [{ name: 'hasOwnProperty', value: 3 }],
+		});
+		expect(JSON.stringify(fromUi)).toBe('{"toString":"a","hasOwnProperty":3}');
+		const fromJson = scalarMapFromJson('Variables (JSON)', '{"valueOf": "a", "isPrototypeOf": true}');
+		expect(JSON.stringify(fromJson)).toBe('{"valueOf":"a","isPrototypeOf":true}');
+	});
+
+	test.each(['__proto__', 'constructor', 'prototype'])('%s, which n8n would drop before sending, is refused', (name) => {
+		const expected = 'another name: n8n drops __proto__, constructor and prototype from what it sends';
+		expect(refusal(() => scalarMapFromUi('Variables', { text: [{ name, value: 'a' }] }))).toMatchObject({
+			field: 'Variables name',
+			received: name,
+			expected,
+		});
+		expect(refusal(() => scalarMapFromJson('Variables (JSON)', `{"${name}": "a"}`))).toMatchObject({ received: name, expected });
+	});
+
 	test.each([
 		[{ '1st': 'x' }, 'Variables name'],
 		[{ 'a-b': 'x' }, 'Variables name'],

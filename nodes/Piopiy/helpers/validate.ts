@@ -78,6 +78,12 @@ export function requireOneOf<T extends string>(field: string, value: unknown, al
 	return value as T;
 }
 
+/**
+ * Names n8n removes from every object it copies (n8n-workflow's deepCopy guards against prototype
+ * pollution), so a value under one of them would silently never reach Piopiy.
+ */
+const NAMES_N8N_DROPS = new Set(['__proto__', 'constructor', 'prototype']);
+
 export function requireKey(field: string, key: unknown): string {
 	if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
 		throw new InvalidFieldError(
@@ -85,6 +91,9 @@ export function requireKey(field: string, key: unknown): string {
 			key,
 			'a name made of letters, digits and underscores that does not start with a digit, e.g. customer_name',
 		);
+	}
+	if (NAMES_N8N_DROPS.has(key)) {
+		throw new InvalidFieldError(field, key, 'another name: n8n drops __proto__, constructor and prototype from what it sends');
 	}
 	return key;
 }
@@ -94,11 +103,20 @@ export function requireKey(field: string, key: unknown): string {
  * number or boolean. Nested objects, arrays and null are refused rather than stringified, because the
  * agent would otherwise receive something the user did not mean.
  */
+/**
+ * An empty map for user-named values. It has no prototype, so every name is an ordinary key:
+ * `__proto__` is kept instead of changing the prototype, and `constructor` or `toString` are not
+ * taken for names already present.
+ */
+export function emptyScalarMap(): ScalarMap {
+	return Object.create(null) as ScalarMap;
+}
+
 export function requireScalarMap(field: string, value: unknown): ScalarMap {
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 		throw new InvalidFieldError(field, value, 'an object of names to text, number or boolean values');
 	}
-	const map: ScalarMap = {};
+	const map = emptyScalarMap();
 	for (const [key, entry] of Object.entries(value)) {
 		requireKey(`${field} name`, key);
 		map[key] = requireScalar(`${field} "${key}"`, entry);

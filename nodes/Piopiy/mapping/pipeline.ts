@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { InvalidFieldError } from '../helpers/errors';
 import {
+	emptyScalarMap,
 	normalizePhone,
 	requireBoolean,
 	requireHttpUrl,
@@ -277,7 +278,7 @@ function endpointFromUi(row: EndpointUi, label: string): Endpoint {
 	if (type === 'pstn') endpoint.number = normalizePhone(`${label}: Phone Number`, row.number);
 	if (type === 'sip') endpoint.uri = requireText(`${label}: SIP URI`, row.uri);
 	if (type === 'agent') endpoint.id = requireUuid(`${label}: Agent ID`, row.agentId);
-	const headers: Record<string, Scalar> = {};
+	const headers = emptyScalarMap();
 	for (const header of row.headers?.header ?? []) {
 		const name = requireText(`${label}: Header Name`, header.name);
 		if (Object.keys(headers).some((known) => known.toLowerCase() === name.toLowerCase())) {

@@ -1,5 +1,6 @@
 import { InvalidFieldError } from '../helpers/errors';
 import {
+	emptyScalarMap,
 	parseJsonParameter,
 	requireKey,
 	requireScalarMap,
@@ -35,7 +36,7 @@ const TYPE_READERS: Record<keyof ScalarMapUi, (field: string, value: unknown) =>
 
 /** Typed name/value rows from the UI → a flat object; duplicate names are refused, not overwritten. */
 export function scalarMapFromUi(field: string, ui: ScalarMapUi | undefined): ScalarMap {
-	const map: ScalarMap = {};
+	const map = emptyScalarMap();
 	for (const type of Object.keys(TYPE_READERS) as Array<keyof ScalarMapUi>) {
 		for (const row of ui?.[type] ?? []) {
 			const name = requireKey(`${field} name`, typeof row.name === 'string' ? row.name.trim() : row.name);
