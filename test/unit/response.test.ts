@@ -1,4 +1,4 @@
-import { redactSecrets } from '../../nodes/Piopiy/helpers/redact';
+import { redactSecrets } from '../../nodes/shared/redact';
 import { isFailedReply, replyErrorText } from '../../nodes/Piopiy/helpers/response';
 
 describe('isFailedReply (CONTRACT.md "Responses")', () => {
@@ -41,6 +41,15 @@ describe('redactSecrets', () => {
 	test('removes every copy of each secret and any Bearer value', () => {
 		expect(redactSecrets('t=tok_123456 again tok_123456; Bearer other.jwt.value', ['tok_123456', undefined])).toBe(
 			't=[redacted] again [redacted]; Bearer [redacted]',
+		);
+	});
+	test('removes the URL-encoded form too, and secret= URL parameters whatever their value', () => {
+		const secret = 'sec/ret+value=1';
+		expect(
+			redactSecrets(`body appid=1&secret=${encodeURIComponent(secret)} and ${secret}; on_result=https://h/p?secret=other`, [secret]),
+		).toBe('body appid=1&secret=[redacted] and [redacted]; on_result=https://h/p?secret=[redacted]');
+		expect(redactSecrets(`https%3A%2F%2Fh%2Fp%3Ftoken%3D${encodeURIComponent(secret)}`, [secret])).toBe(
+			'https%3A%2F%2Fh%2Fp%3Ftoken%3D[redacted]',
 		);
 	});
 	test('ignores empty or very short secrets that would blank ordinary words', () => {

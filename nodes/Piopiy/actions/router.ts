@@ -6,7 +6,7 @@ import {
 } from 'n8n-workflow';
 
 import { InvalidFieldError, describeReceived } from '../helpers/errors';
-import { redactSecrets } from '../helpers/redact';
+import { redactSecrets } from '../../shared/redact';
 import { describeStoppedRun, replyId, type ItemOutcome } from '../helpers/runRecord';
 import { PiopiyRequestError, sendPiopiyRequest, type TransportSettings } from '../transport/request';
 import type { PiopiyCredentials, PiopiyRequest, RequestEffect } from '../transport/types';

@@ -4,7 +4,8 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { redactSecrets } from '../helpers/redact';
+import { redactSecrets } from '../../shared/redact';
+import { errorCode } from '../helpers/errorCode';
 import { replyErrorText } from '../helpers/response';
 import type { PiopiyCredentials } from './types';
 
@@ -40,10 +41,10 @@ export async function testPiopiyToken(
 			timeout: 15_000,
 		});
 	} catch (error) {
-		const code = (error as { code?: string; cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
+		const code = errorCode(error);
 		return {
 			status: 'Error',
-			message: `Could not reach Piopiy at ${url}${code ? ` (${code})` : ''}: check the Base URL`,
+			message: `Could not reach Piopiy at ${url}${code !== 'UNKNOWN' ? ` (${code})` : ''}: check the Base URL`,
 		};
 	}
 

@@ -1,4 +1,4 @@
-import { redactSecrets } from '../helpers/redact';
+import { redactSecrets } from '../../shared/redact';
 import { replyErrorText } from '../helpers/response';
 import type { AttemptOutcome, RetryDecision } from './retryPolicy';
 import type { PiopiyRequest } from './types';

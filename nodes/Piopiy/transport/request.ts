@@ -7,6 +7,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { errorCode } from '../helpers/errorCode';
 import { isFailedReply } from '../helpers/response';
 import { describeFailure } from './failure';
 import { RateLimiter } from './rateLimiter';
@@ -58,22 +59,6 @@ export class PiopiyRequestError extends NodeApiError {
 
 /** Codes that prove the request never left this machine. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-
-/** The first error code found along an error's `cause` chain (n8n wraps axios errors). */
-function errorCode(error: unknown): string {
-	const seen = new Set<unknown>();
-	let current: unknown = error;
-	while (typeof current === 'object' && current !== null && !seen.has(current)) {
-		seen.add(current);
-		const { code } = current as { code?: unknown };
-		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
-		current = (current as { cause?: unknown }).cause;
-	}
-	const message = error instanceof Error ? error.message : '';
-	if (/timeout/i.test(message)) return 'ETIMEDOUT';
-	if (/socket hang up|terminated/i.test(message)) return 'ECONNRESET';
-	return 'UNKNOWN';
-}
 
 function parseBody(body: unknown): unknown {
 	if (typeof body !== 'string') return body;

@@ -1,9 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { redactSecrets } from '../../shared/redact';
 import { SECRET_QUERY_PARAMETER } from './secret';
-
-/** What replaces a secret wherever it would otherwise be output. */
-export const REDACTED = '[redacted]';
 
 /**
  * Fields Piopiy and TeleCMI send as a JSON document inside a string: `extra_params` (CONTRACT.md,
@@ -66,26 +64,13 @@ export function queryWithoutSecret(query: unknown): IDataObject {
 	return rest;
 }
 
-/** `secret=...` (or `secret%3D...` inside an encoded URL) in any text, whatever the value. */
-const SECRET_PARAMETER_IN_TEXT = /\b(secret(?:=|%3D))[^&#\s"'<>]*/gi;
-
-function redactText(text: string, secret: string): string {
-	if (secret !== '' && text === secret) return REDACTED;
-	let safe = text.replace(SECRET_PARAMETER_IN_TEXT, `$1${REDACTED}`);
-	// Long secrets are also removed wherever they appear; a very short one would blank out ordinary text.
-	if (secret.length >= 8) {
-		for (const form of new Set([secret, encodeURIComponent(secret)])) safe = safe.split(form).join(REDACTED);
-	}
-	return safe;
-}
-
 /**
  * A deep copy of `value` in which the secret appears nowhere: not as a `secret=` URL parameter (an
- * echoed `on_result` URL, say), not as a whole value, and, for secrets of 8 characters or more, not
+ * echoed `on_result` URL, say), not as a whole value, and, for secrets of 6 characters or more, not
  * inside any text. Keys are kept as they are.
  */
 export function redactSecret<T>(value: T, secret: string): T {
-	if (typeof value === 'string') return redactText(value, secret) as T;
+	if (typeof value === 'string') return redactSecrets(value, [secret]) as T;
 	if (Array.isArray(value)) return value.map((entry: unknown) => redactSecret(entry, secret)) as T;
 	if (isRecord(value)) {
 		const copy: IDataObject = {};
