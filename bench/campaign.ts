@@ -1,6 +1,8 @@
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import fs from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
 
 import type { RunLine } from './runner';
 import { RSS_AGAIN, scenarios, WARM_UP, type Scenario } from './scenarios';
@@ -48,8 +50,27 @@ async function measure(scenario: Scenario) {
 	};
 }
 
+/**
+ * The queue-mode line: the first test of test/e2e/queue.e2e.ts (a real n8n 2.41.1 with Redis and two
+ * workers, four campaigns at once) writes it where PIOPIY_BENCH_QUEUE_OUT says.
+ */
+function measureQueueMode(): unknown {
+	const out = join(os.tmpdir(), `piopiy-bench-queue-${process.pid}.json`);
+	const run = spawnSync('npx', ['jest', '-c', 'jest.e2e.config.js', 'queue', '-t', 'four campaigns'], {
+		cwd: resolve(__dirname, '..'),
+		env: { ...process.env, PIOPIY_BENCH_QUEUE_OUT: out },
+		stdio: ['ignore', 'ignore', 'inherit'],
+	});
+	if (!fs.existsSync(out)) throw new Error(`the queue-mode run printed no result (exit ${run.status})`);
+	const line = JSON.parse(fs.readFileSync(out, 'utf8')) as unknown;
+	fs.rmSync(out, { force: true });
+	return line;
+}
+
 async function main() {
-	const only = process.argv[2];
+	const args = process.argv.slice(2);
+	const queueMode = args.includes('--queue');
+	const only = args.find((arg) => arg !== '--queue');
 	process.stdout.write(
 		`Piopiy node benchmark (Node ${process.version}; each run a fresh process after a ${WARM_UP.items}-item warm-up); one line per scenario\n`,
 	);
@@ -66,6 +87,7 @@ async function main() {
 			`${JSON.stringify({ 'node overhead µs/item': node - baseline, 'piopiy node µs/item': node, 'bare HTTP node µs/item': baseline })}\n`,
 		);
 	}
+	if (queueMode) process.stdout.write(`${JSON.stringify(measureQueueMode())}\n`);
 }
 
 void main();
