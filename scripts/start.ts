@@ -131,11 +131,27 @@ function portIsFree(port: number): Promise<boolean> {
 	});
 }
 
+/**
+ * The first port from `from` on that is free now. (Not a fixed suggestion: 5679, say, is n8n's own
+ * task-broker port, often taken by another n8n on 5678.)
+ */
+async function freePortFrom(from: number, avoid: number[]): Promise<number> {
+	for (let port = from; port < from + 200; port++) {
+		if (!avoid.includes(port) && (await portIsFree(port))) return port;
+	}
+	return from;
+}
+
 async function checkPorts(): Promise<void> {
 	const busy: string[] = [];
-	if (!(await portIsFree(N8N.port))) busy.push(`n8n's port ${N8N.port} (choose another with N8N_PORT=5679)`);
+	const avoid = [N8N.port, N8N.port + 1, SANDBOX.port];
+	if (!(await portIsFree(N8N.port))) {
+		const free = await freePortFrom(N8N.port + 2, avoid);
+		busy.push(`n8n's port ${N8N.port} (${free} is free now: N8N_PORT=${free} npm start)`);
+	}
 	if (!(await portIsFree(SANDBOX.port))) {
-		busy.push(`the sandbox port ${SANDBOX.port} (choose another with PIOPIY_SANDBOX_PORT=4011)`);
+		const free = await freePortFrom(SANDBOX.port + 1, avoid);
+		busy.push(`the sandbox port ${SANDBOX.port} (${free} is free now: PIOPIY_SANDBOX_PORT=${free} npm start)`);
 	}
 	if (busy.length > 0) {
 		throw new Error(`already in use: ${busy.join('; ')}. Is another \`npm start\` running?`);

@@ -134,7 +134,7 @@ export async function startSandbox({
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'EADDRINUSE') {
 			throw new Error(
-				`port ${port} is in use (another sandbox or \`npm start\`?). Stop it, or choose another port: PIOPIY_SANDBOX_PORT=4011 npm start`,
+				`port ${port} is in use (another sandbox or \`npm start\`?). Stop it, or choose a free port: PIOPIY_SANDBOX_PORT=<port> npm start`,
 			);
 		}
 		throw error;
