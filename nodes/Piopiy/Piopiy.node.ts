@@ -1,4 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { accountGetBalance } from './actions/account/getBalance.operation';
 import { aiAgentCall } from './actions/aiAgent/call.operation';
@@ -22,8 +28,8 @@ export class Piopiy implements INodeType {
 		description: 'Place AI agent calls and control live calls with Piopiy by TeleCMI',
 		defaults: { name: 'Piopiy' },
 		usableAsTool: true,
-		inputs: ['main'],
-		outputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'piopiyApi', required: true, testedBy: 'piopiyApiTest' }],
 		properties: [
 			{

@@ -1,10 +1,11 @@
-import type {
-	IDataObject,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-	IWebhookFunctions,
-	IWebhookResponseData,
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { passesFilters, type TriggerFilters } from './helpers/filters';
@@ -41,7 +42,7 @@ export class PiopiyTrigger implements INodeType {
 		description: 'Starts the workflow when Piopiy posts a call event, a call record or caller input',
 		defaults: { name: 'Piopiy Trigger' },
 		inputs: [],
-		outputs: ['main'],
+		outputs: [NodeConnectionTypes.Main],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'piopiy' }],
 		eventTriggerDescription: 'Waiting for Piopiy to call the Test URL',
 		activationMessage: 'Piopiy can now call the Production URL, with the secret',
