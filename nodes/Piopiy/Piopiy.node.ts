@@ -15,7 +15,7 @@ import { callTransfer } from './actions/call/transfer.operation';
 import { callVoiceCall } from './actions/call/voiceCall.operation';
 import { router } from './actions/router';
 import { requestOptionsField } from './descriptions/requestOptions.description';
-import { testPiopiyToken } from './transport/credentialTest';
+import { testPiopiyToken } from './methods/credentialTest';
 
 export class Piopiy implements INodeType {
 	description: INodeTypeDescription = {

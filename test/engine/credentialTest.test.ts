@@ -2,7 +2,7 @@ import { CredentialTestContext } from 'n8n-core';
 import type { ICredentialsDecrypted, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 
 import { Piopiy } from '../../nodes/Piopiy/Piopiy.node';
-import { CREDENTIAL_PROBE } from '../../nodes/Piopiy/transport/credentialTest';
+import { CREDENTIAL_PROBE } from '../../nodes/Piopiy/methods/credentialTest';
 import { CALL_PLACING_PATHS, PiopiyTestServer } from '../support/piopiyServer';
 
 /**
@@ -57,4 +57,39 @@ test('a server error is not reported as a good or a bad token', async () => {
 	server.behaviour = () => ({ status: 503, body: {} });
 	const result = await testCredential(server.credentials());
 	expect(result).toEqual({ status: 'Error', message: expect.stringContaining('could not check the token right now') });
+});
+
+describe('a Base URL that does not lead to Piopiy is not reported as a good token', () => {
+	const wrongUrl = expect.stringMatching(/answered .*so the token could not be checked\. Check the Base URL: it should be Piopiy's API root, e\.g\. https:\/\/rest\.piopiy\.com\/v3 \(with \/v3\)/);
+
+	test('/v3 left off: the path does not exist (404)', async () => {
+		// The stand-in answers an unknown path the way a web server does: 404, not about any call.
+		const result = await testCredential(server.credentials({ baseUrl: server.credentials().baseUrl.replace(/\/?$/, '/nope') }));
+		expect(result).toEqual({ status: 'Error', message: wrongUrl });
+		expect(result.message).toContain('answered HTTP 404 ("not found")');
+	});
+
+	test('a 400 that is not about the call', async () => {
+		server.behaviour = () => ({ status: 400, body: { success: false, error: 'Unknown API version' } });
+		expect(await testCredential(server.credentials())).toEqual({ status: 'Error', message: wrongUrl });
+	});
+
+	test('an HTML page with HTTP 200 (a proxy or a login page)', async () => {
+		server.behaviour = () => ({ status: 200, rawBody: '<html><body>Sign in</body></html>' });
+		const result = await testCredential(server.credentials());
+		expect(result).toEqual({ status: 'Error', message: wrongUrl });
+		expect(result.message).toContain("HTTP 200 with a body that is not Piopiy's JSON");
+	});
+
+	test('a 200 whose body says it failed, not about the call', async () => {
+		server.behaviour = () => ({ status: 200, body: { code: 500, msg: 'Internal routing error' } });
+		expect(await testCredential(server.credentials())).toEqual({ status: 'Error', message: wrongUrl });
+	});
+
+	test('the token is not in the message even when the URL echoes it', async () => {
+		server.behaviour = (request) => ({ status: 404, body: { error: `no route for ${String(request.headers.authorization)}` } });
+		const result = await testCredential(server.credentials());
+		expect(result.status).toBe('Error');
+		expect(result.message).not.toContain(server.token);
+	});
 });
