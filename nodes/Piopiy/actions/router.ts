@@ -132,20 +132,23 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	return [
 		results.map((result, itemIndex): INodeExecutionData => {
 			if ('json' in result) return { json: result.json, pairedItem: { item: itemIndex } };
-			// n8n sends an item to the error output only when its json holds nothing but `error`, `message`
-			// and `details`, so the outcome goes in `message`: "refused" or "notSent" (nothing happened, safe to
-			// send again) or "unknownOutcome" (it may have placed or changed a call).
+			// n8n sends an item to the error output only when its json holds `error` and at most `message`
+			// (n8n 1.x; 2.x also allows `details`). So the failure's explanation joins its message in
+			// `error`, and `message` says what the failure means for the lead: "refused" or "notSent"
+			// (nothing happened, safe to send again) or "unknownOutcome" (it may have acted).
 			const { message, description } = result.error as Error & { description?: string };
 			return {
-				json: {
-					error: redactSecrets(message, secrets),
-					...(description ? { details: redactSecrets(String(description), secrets) } : {}),
-					message: result.outcome,
-				},
+				json: { error: redactSecrets(joinSentences(message, description), secrets), message: result.outcome },
 				pairedItem: { item: itemIndex },
 			};
 		}),
 	];
+}
+
+/** "A failed", "Do B." → "A failed. Do B." */
+function joinSentences(first: string, second: string | undefined): string {
+	if (!second) return first;
+	return /[.!?]$/.test(first) ? `${first} ${second}` : `${first}. ${second}`;
 }
 
 /**
