@@ -34,7 +34,7 @@ export class PiopiyTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Piopiy Trigger',
 		name: 'piopiyTrigger',
-		icon: 'file:piopiy.svg',
+		icon: { light: 'file:piopiy.svg', dark: 'file:piopiy.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle:
