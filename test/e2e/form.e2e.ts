@@ -15,6 +15,7 @@ const TIMEOUT = 45_000;
 
 // playwright-core's types are not a dependency of this project; these are the few parts used here.
 interface Locator {
+	first(): Locator;
 	fill(value: string): Promise<void>;
 	click(): Promise<void>;
 	waitFor(options?: { state?: 'visible'; timeout?: number }): Promise<void>;
