@@ -199,13 +199,16 @@ describe(`the package loads in n8n ${N8N_VERSION}`, () => {
 	});
 
 	it('serves the node icon', async () => {
-		const nodes = await stack.rest<Array<{ name: string; iconUrl?: string }>>('/types/nodes.json');
+		const nodes = await stack.rest<Array<{ name: string; iconUrl?: string | { light: string; dark: string } }>>('/types/nodes.json');
 		for (const name of ['CUSTOM.piopiy', 'CUSTOM.piopiyTrigger']) {
+			// Light and dark icons: n8n gives both URLs.
 			const iconUrl = nodes.find((type) => type.name === name)?.iconUrl;
-			expect(iconUrl).toMatch(/\.svg$/);
-			const response = await fetch(new URL(iconUrl!, stack.url));
-			expect(response.status).toBe(200);
-			expect(await response.text()).toContain('<svg');
+			expect(iconUrl).toEqual({ light: expect.stringMatching(/\.svg$/), dark: expect.stringMatching(/\.dark\.svg$/) });
+			for (const url of Object.values(iconUrl as { light: string; dark: string })) {
+				const response = await fetch(new URL(url, stack.url));
+				expect(response.status).toBe(200);
+				expect(await response.text()).toContain('<svg');
+			}
 		}
 	});
 });
