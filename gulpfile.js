@@ -1,15 +1,14 @@
 const path = require('path');
-const { task, src, dest } = require('gulp');
+const { task, src, dest, parallel } = require('gulp');
 
-// tsc compiles only TypeScript; n8n loads icons and codex (.node.json) files from beside the compiled ones.
-task('build:icons', copyIcons);
-
-function copyIcons() {
-	const nodeSource = path.resolve('nodes', '**', '*.{png,svg,node.json}');
-	const nodeDestination = path.resolve('dist', 'nodes');
-	src(nodeSource).pipe(dest(nodeDestination));
-
-	const credSource = path.resolve('credentials', '**', '*.{png,svg}');
-	const credDestination = path.resolve('dist', 'credentials');
-	return src(credSource).pipe(dest(credDestination));
+// tsc compiles only TypeScript; n8n loads icons (light and dark) and codex (.node.json) files from
+// beside the compiled ones. Each copy is its own task so gulp waits for both streams to finish.
+function copyNodeAssets() {
+	return src(path.resolve('nodes', '**', '*.{png,svg,node.json}')).pipe(dest(path.resolve('dist', 'nodes')));
 }
+
+function copyCredentialIcons() {
+	return src(path.resolve('credentials', '**', '*.{png,svg}')).pipe(dest(path.resolve('dist', 'credentials')));
+}
+
+task('build:icons', parallel(copyNodeAssets, copyCredentialIcons));

@@ -10,7 +10,7 @@ export class PiopiyApi implements ICredentialType {
 
 	displayName = 'Piopiy API';
 
-	icon = 'file:piopiy.svg' as const;
+	icon = { light: 'file:piopiy.svg', dark: 'file:piopiy.dark.svg' } as const;
 
 	documentationUrl = 'https://github.com/telecmi/n8n-nodes-piopiy#credentials';
 

@@ -21,7 +21,7 @@ export class Piopiy implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Piopiy',
 		name: 'piopiy',
-		icon: 'file:piopiy.svg',
+		icon: { light: 'file:piopiy.svg', dark: 'file:piopiy.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

@@ -1,6 +1,7 @@
 import {
 	NodeConnectionTypes,
 	type IDataObject,
+	type IHookFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
@@ -34,7 +35,7 @@ export class PiopiyTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Piopiy Trigger',
 		name: 'piopiyTrigger',
-		icon: 'file:piopiy.svg',
+		icon: { light: 'file:piopiy.svg', dark: 'file:piopiy.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle:
@@ -178,6 +179,25 @@ export class PiopiyTrigger implements INodeType {
 				],
 			},
 		],
+	};
+
+	/**
+	 * Piopiy has no API to register a webhook: the URL is entered in the Piopiy dashboard (or an action's
+	 * on_result URL). So n8n has nothing to check, create or delete there: checkExists answers true, so
+	 * n8n never calls create, and delete has nothing to remove.
+	 */
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

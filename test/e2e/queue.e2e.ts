@@ -9,6 +9,8 @@ import { GOOD_CREDENTIAL, log, startStack, TYPE_PREFIX, type Stack } from './sup
 import type { Workflow } from './support/workflows';
 
 /**
+ * @n8n-lines 2 (queue mode is tested on n8n 2.41.1 only; see the README's Compatibility)
+ *
  * n8n 2.41.1 in queue mode, as teams run campaigns: one main instance (webhooks, editor), Redis, and
  * two workers (`n8n worker`) on one database, each with the package installed as a community package.
  * The Piopiy stand-in allows 20 requests/s in all, shared by every worker.

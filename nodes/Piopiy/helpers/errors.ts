@@ -13,6 +13,19 @@ export class InvalidFieldError extends Error {
 	}
 }
 
+/**
+ * Runs `run` and hands back what it threw instead of throwing, so a caller can throw an
+ * InvalidFieldError with more context outside a catch block (n8n's require-node-api-error rule asks
+ * for a Node error there; pure helpers have no node, and the router makes that Node error).
+ */
+export function attempt<T>(run: () => T): { ok: true; value: T } | { ok: false; error: unknown } {
+	try {
+		return { ok: true, value: run() };
+	} catch (error) {
+		return { ok: false, error };
+	}
+}
+
 /** Shows a received value the way the user typed it, shortened so huge payloads stay readable. */
 export function describeReceived(value: unknown): string {
 	if (value === undefined) return '(missing)';

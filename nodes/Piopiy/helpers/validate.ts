@@ -1,4 +1,4 @@
-import { InvalidFieldError } from './errors';
+import { attempt, InvalidFieldError } from './errors';
 
 /** Contract rules of CONTRACT.md "Field rules", as pure functions that return the value to send. */
 
@@ -138,11 +138,9 @@ export function requireScalar(field: string, value: unknown): Scalar {
 export function parseJsonParameter(field: string, value: unknown, expected: string): unknown {
 	if (typeof value !== 'string') return value;
 	if (value.trim() === '') return undefined;
-	try {
-		return JSON.parse(value);
-	} catch (error) {
-		throw new InvalidFieldError(field, value, `${expected} written as JSON (${(error as Error).message})`);
-	}
+	const parsed = attempt((): unknown => JSON.parse(value));
+	if (!parsed.ok) throw new InvalidFieldError(field, value, `${expected} written as JSON (${(parsed.error as Error).message})`);
+	return parsed.value;
 }
 
 export function requireBoolean(field: string, value: unknown): boolean {

@@ -74,6 +74,7 @@ export async function testPiopiyToken(
 		// n8n gives a credential test function only this helper (ICredentialTestFunctions in n8n-workflow
 		// 2.41), and a declarative test fails every non-2xx, so it could not tell "no such call" from a
 		// wrong URL. n8n's scanner flags the helper as deprecated; see the README.
+		// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions -- the only request helper of ICredentialTestFunctions (see above)
 		response = await this.helpers.request({
 			method: 'POST',
 			uri: url,

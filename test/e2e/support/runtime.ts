@@ -2,7 +2,8 @@ import path from 'node:path';
 
 /**
  * Typed access to the plain-JS helpers in `scripts/n8n/` (provision.mjs, run-n8n.mjs): pinned n8n
- * 2.41.1 on Node 24 under `.sandbox/runtime`, and the functions that start and drive it.
+ * 2.41.1 on Node 24 under `.sandbox/runtime`, or with PIOPIY_N8N_LINE=1 n8n 1.123.81 on Node 22 under
+ * `.sandbox/runtime-n8n1`, and the functions that start and drive it.
  *
  * They are ES modules. Jest runs test code in a vm context with its own `require`, which cannot load
  * ES modules, and whose `import()` fails without --experimental-vm-modules. So they are loaded with
@@ -48,6 +49,8 @@ interface ProvisionModule {
 	PROJECT_ROOT: string;
 	SANDBOX_DIR: string;
 	RUNTIME_DIR: string;
+	/** The release line in use (PIOPIY_N8N_LINE: 1, or 2 by default). */
+	N8N_LINE: 1 | 2;
 	VERSIONS: { node: string; n8n: string; playwrightCore: string };
 	provisionN8n(options?: { log?: Log; force?: boolean }): Promise<{ cached: boolean; runtimeDir: string }>;
 	isProvisioned(): boolean;

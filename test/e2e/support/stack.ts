@@ -8,7 +8,8 @@ import { n8n, PROJECT_ROOT, provision, type ExecuteResult, type RunningN8n } fro
 import type { Workflow } from './workflows';
 
 /**
- * One real n8n 2.41.1 with this package loaded, and a Piopiy stand-in, for one e2e test file:
+ * One real n8n (2.41.1, or 1.123.81 with PIOPIY_N8N_LINE=1) with this package loaded, and a Piopiy
+ * stand-in, for one e2e test file:
  *
  * 1. the Piopiy stand-in (test/support/piopiyServer.ts) starts on 127.0.0.1, on a free port, in the
  *    test process, so tests read the requests it received and can change how it answers;
@@ -26,6 +27,19 @@ import type { Workflow } from './workflows';
  * PIOPIY_E2E_KEEP=1). If the start fails half way, what was started is stopped before the error is
  * thrown; if the test process dies, run-n8n.mjs kills every n8n it started.
  */
+
+/** The n8n release line under test (1 or 2, from PIOPIY_N8N_LINE) and its pinned version. */
+export const N8N_LINE = provision.N8N_LINE;
+export const N8N_VERSION = provision.VERSIONS.n8n;
+
+/**
+ * Environment for a run whose expressions read another node's items (`$('Leads').item`, `.first()`,
+ * `$items()`, `$input.first()`). n8n 1.123.81's default expression engine ("vm", isolated-vm) fails
+ * them with "#<Object> could not be cloned." and the expression yields nothing, in any workflow; n8n's
+ * former engine, N8N_EXPRESSION_ENGINE=legacy, evaluates them. n8n 2.41.1 needs nothing. The README's
+ * Compatibility section tells 1.x users the same.
+ */
+export const NODE_REFERENCE_ENV: Record<string, string> = N8N_LINE === 1 ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {};
 
 export const OWNER = { email: 'e2e-owner@example.com', password: 'E2e-Owner-Passw0rd', firstName: 'E2E', lastName: 'Owner' };
 
@@ -75,13 +89,15 @@ export interface Stack {
 	rest<T = unknown>(urlPath: string, options?: { method?: string; body?: unknown }): Promise<T>;
 	importWorkflows(workflows: Workflow[]): Promise<void>;
 	/**
-	 * Publishes a workflow the way n8n 2.x's editor does and waits until its production webhook at
-	 * `webhookPath` answers.
+	 * Publishes a workflow the way the editor does (n8n 2.x, and 1.123, which has the same
+	 * `POST /rest/workflows/:id/activate` with the version to publish) and waits until its production
+	 * webhook at `webhookPath` answers.
 	 */
 	publish(workflowId: string, webhookPath: string): Promise<void>;
 	/** Starts an `n8n worker` on the same user folder, database and environment (queue mode). */
 	startWorker(name: string): Promise<RunningN8n>;
-	execute(workflowId: string): Promise<ExecuteOutcome>;
+	/** `n8n execute --id`; `env` is added to the stack's environment for this run only. */
+	execute(workflowId: string, options?: { env?: Record<string, string> }): Promise<ExecuteOutcome>;
 	executions(workflowId: string): Promise<Array<{ id: string; status: string; mode: string }>>;
 	storedExecution(id: string): Promise<StoredExecution>;
 	/** Files under the user folder (the SQLite database, its WAL, the event log...) that contain `text`. */
@@ -176,8 +192,8 @@ export async function startStack({
 		const importDir = fs.mkdtempSync(path.join(os.tmpdir(), `piopiy-e2e-${name}-import-`));
 		cleanups.push(() => fs.rmSync(importDir, { recursive: true, force: true }));
 
-		const cli = async (args: string[], timeoutMs = 180_000) => {
-			const result = await n8n.n8nCli(args, { userFolder, customExtensions: extensions, env, timeoutMs });
+		const cli = async (args: string[], timeoutMs = 180_000, extraEnv: Record<string, string> = {}) => {
+			const result = await n8n.n8nCli(args, { userFolder, customExtensions: extensions, env: { ...env, ...extraEnv }, timeoutMs });
 			return result;
 		};
 		const importJson = async (kind: 'credentials' | 'workflow', items: unknown[]) => {
@@ -264,9 +280,9 @@ export async function startStack({
 				return worker;
 			},
 			executions,
-			async execute(workflowId) {
+			async execute(workflowId, { env: runEnv = {} } = {}) {
 				const before = new Set((await executions(workflowId)).map((execution) => execution.id));
-				const { code, stdout, stderr } = await cli(['execute', `--id=${workflowId}`, '--rawOutput'], 120_000);
+				const { code, stdout, stderr } = await cli(['execute', `--id=${workflowId}`, '--rawOutput'], 120_000, runEnv);
 				let result: ExecuteResult;
 				try {
 					result = n8n.parseExecuteOutput(stdout);

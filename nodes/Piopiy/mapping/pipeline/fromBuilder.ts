@@ -1,4 +1,4 @@
-import { InvalidFieldError } from '../../helpers/errors';
+import { attempt, InvalidFieldError } from '../../helpers/errors';
 import {
 	emptyScalarMap,
 	normalizePhone,
@@ -49,12 +49,10 @@ export function pipelineFromUi(ui: PipelineUi['pipeline']): PipelineAction[] {
 
 /** Reused helpers name fields without the action they belong to; this puts it in front. */
 function within<T>(scope: string, build: () => T): T {
-	try {
-		return build();
-	} catch (error) {
-		if (!(error instanceof InvalidFieldError)) throw error;
-		throw new InvalidFieldError(`${scope}: ${error.field}`, error.received, error.expected);
-	}
+	const built = attempt(build);
+	if (built.ok) return built.value;
+	if (!(built.error instanceof InvalidFieldError)) throw built.error;
+	throw new InvalidFieldError(`${scope}: ${built.error.field}`, built.error.received, built.error.expected);
 }
 
 /** `position` is e.g. "Pipeline action 2"; fields are then named "Pipeline action 2 (connect): Caller ID". */

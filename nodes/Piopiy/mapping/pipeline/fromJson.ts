@@ -1,4 +1,4 @@
-import { InvalidFieldError } from '../../helpers/errors';
+import { attempt, InvalidFieldError } from '../../helpers/errors';
 import { requireObject, requireOneOf, requireScalarMap } from '../../helpers/validate';
 import type { ScalarMapUi } from '../scalarMap';
 import { actionFromUi } from './fromBuilder';
@@ -37,23 +37,21 @@ export function pipelineFromJson(json: unknown): PipelineAction[] {
 function parsePipelineJson(json: unknown): unknown {
 	if (typeof json !== 'string') return json;
 	if (json.trim() === '') throw new InvalidFieldError(JSON_LABEL, json, JSON_EXPECTATION);
-	try {
-		return JSON.parse(json);
-	} catch (error) {
-		const message = (error as Error).message;
-		const position = /at position (\d+)/.exec(message);
-		if (!position) throw new InvalidFieldError(JSON_LABEL, json, `${JSON_EXPECTATION} (${message})`);
-		const offset = Number(position[1]);
-		const before = json.slice(0, offset);
-		const line = before.split('\n').length;
-		const column = offset - before.lastIndexOf('\n');
-		const lineText = json.split('\n')[line - 1].trim();
-		throw new InvalidFieldError(
-			`${JSON_LABEL} line ${line}, column ${column}`,
-			lineText,
-			`valid JSON at that point (${message}); the whole field must be ${JSON_EXPECTATION}`,
-		);
-	}
+	const parsed = attempt((): unknown => JSON.parse(json));
+	if (parsed.ok) return parsed.value;
+	const message = (parsed.error as Error).message;
+	const position = /at position (\d+)/.exec(message);
+	if (!position) throw new InvalidFieldError(JSON_LABEL, json, `${JSON_EXPECTATION} (${message})`);
+	const offset = Number(position[1]);
+	const before = json.slice(0, offset);
+	const line = before.split('\n').length;
+	const column = offset - before.lastIndexOf('\n');
+	const lineText = json.split('\n')[line - 1].trim();
+	throw new InvalidFieldError(
+		`${JSON_LABEL} line ${line}, column ${column}`,
+		lineText,
+		`valid JSON at that point (${message}); the whole field must be ${JSON_EXPECTATION}`,
+	);
 }
 
 /** Refuses keys the contract does not have for this object, naming the key. */
