@@ -15,9 +15,6 @@ export default [
 		files: ['package.json'],
 		rules: {
 			...n8nNodesBase.configs.community.rules,
-			// TODO(maintainers): put the maintainers' email in package.json author.email, then delete this
-			// line; n8n's scanner (npm run scan) still requires it.
-			'@n8n/community-nodes/valid-author': 'off',
 		},
 	},
 	{

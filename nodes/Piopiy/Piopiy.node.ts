@@ -15,7 +15,6 @@ import { callTransfer } from './actions/call/transfer.operation';
 import { callVoiceCall } from './actions/call/voiceCall.operation';
 import { router } from './actions/router';
 import { requestOptionsField } from './descriptions/requestOptions.description';
-import { testPiopiyToken } from './methods/credentialTest';
 
 export class Piopiy implements INodeType {
 	description: INodeTypeDescription = {
@@ -30,7 +29,7 @@ export class Piopiy implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'piopiyApi', required: true, testedBy: 'piopiyApiTest' }],
+		credentials: [{ name: 'piopiyApi', required: true }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -126,8 +125,6 @@ export class Piopiy implements INodeType {
 			requestOptionsField,
 		],
 	};
-
-	methods = { credentialTest: { piopiyApiTest: testPiopiyToken } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

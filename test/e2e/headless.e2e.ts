@@ -214,12 +214,10 @@ describe(`the package loads in n8n ${N8N_VERSION}`, () => {
 });
 
 describe('credential test in custom-extension mode', () => {
-	// n8n 2.41.1 gives credentials loaded from a custom-extension folder no `supportedNodes`
-	// (load-nodes-and-credentials.js keeps them only for PackageDirectoryLoader), so it cannot find a
-	// node's `testedBy` function: "Test" in the credential dialog fails before reaching the node. This
-	// pins that n8n behaviour; package.e2e.ts shows the test working with the package installed as a
-	// community package, which is how users install it.
-	it('is not reachable: n8n answers "No testing function found" and calls nothing', async () => {
+	// The credential's test is declarative (n8n sends the request itself), so it works however the
+	// package is loaded. A node's `testedBy` function did not: n8n gives credentials loaded from a
+	// custom-extension folder no `supportedNodes`, so "Test" answered "No testing function found".
+	it('tests the token with the harmless probe, as in a community-package install', async () => {
 		const result = await n8n.testCredential({
 			url: stack.url,
 			cookie: stack.cookie,
@@ -228,8 +226,9 @@ describe('credential test in custom-extension mode', () => {
 			type: 'piopiyApi',
 			data: stack.piopiy.credentials(),
 		});
-		expect(result).toEqual({ status: 'Error', message: 'No testing function found for this credential.' });
-		expect(stack.piopiy.requests).toEqual([]);
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(stack.piopiy.requests.map((request) => [request.path, request.violations])).toEqual([['/voice/call/hangup', []]]);
+		expect(stack.piopiy.placedCalls()).toEqual([]);
 	});
 });
 

@@ -187,7 +187,7 @@ describe('credential test through POST /rest/credentials/test', () => {
 			type: 'piopiyApi',
 			data: stack.piopiy.credentials(),
 		});
-		expect(result).toEqual({ status: 'OK', message: 'Piopiy accepted the API token' });
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
 		expect(stack.piopiy.requests.map((request) => request.path)).toEqual(['/voice/call/hangup']);
 		expect(stack.piopiy.requests[0].headers.authorization).toBe(`Bearer ${stack.piopiy.token}`);
 		expect(stack.piopiy.requests[0].violations).toEqual([]);
@@ -204,8 +204,9 @@ describe('credential test through POST /rest/credentials/test', () => {
 			data: stack.piopiy.credentials({ apiToken: stack.wrongToken }),
 		});
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/^Piopiy rejected the API token \(HTTP 401\)/);
-		expect(result.message).toContain('Copy the token again from the Piopiy dashboard');
+		expect(result.message).toBe(
+			'Piopiy rejected the API token. Copy the token again from the Piopiy dashboard (Settings → API Keys). (HTTP 401)',
+		);
 		expect(result.message).not.toContain(stack.wrongToken);
 		expect(stack.piopiy.requests).toHaveLength(1);
 		expect(stack.piopiy.requests[0].headers.authorization).toBe(`Bearer ${stack.wrongToken}`);
@@ -230,9 +231,40 @@ describe('credential test through POST /rest/credentials/test', () => {
 			type: 'piopiyApi',
 			data: opened.data,
 		});
-		expect(result).toEqual({ status: 'OK', message: 'Piopiy accepted the API token' });
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
 		expect(stack.piopiy.requests[0].headers.authorization).toBe(`Bearer ${stack.piopiy.token}`);
 		expect(stack.piopiy.placedCalls()).toEqual([]);
+	});
+
+	it('points at the Base URL when /v3 is left off (the path answers 404), without calling it a good token', async () => {
+		const result = await n8n.testCredential({
+			url: stack.url,
+			cookie: stack.cookie,
+			id: GOOD_CREDENTIAL.id,
+			name: GOOD_CREDENTIAL.name,
+			type: 'piopiyApi',
+			data: stack.piopiy.credentials({ baseUrl: `${stack.piopiy.url.replace(/\/+$/, '')}/nope` }),
+		});
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/^Piopiy did not reject the token \(that would be HTTP 401 or 403\) but answered HTTP 404 .* Check the Base URL: it must be Piopiy's API root, e\.g\. https:\/\/rest\.piopiy\.com\/v3 \(with \/v3\)/);
+		expect(stack.piopiy.placedCalls()).toEqual([]);
+	});
+
+	it('does not call a server error a good or a bad token', async () => {
+		stack.piopiy.behaviour = () => ({ status: 503, body: {} });
+		try {
+			const result = await n8n.testCredential({
+				url: stack.url,
+				cookie: stack.cookie,
+				id: GOOD_CREDENTIAL.id,
+				name: GOOD_CREDENTIAL.name,
+				type: 'piopiyApi',
+				data: stack.piopiy.credentials(),
+			});
+			expect(result).toEqual({ status: 'Error', message: 'Piopiy could not check the token right now. Try again in a minute. (HTTP 503)' });
+		} finally {
+			stack.piopiy.behaviour = undefined;
+		}
 	});
 });
 
