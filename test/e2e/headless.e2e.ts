@@ -218,14 +218,7 @@ describe('credential test in custom-extension mode', () => {
 	// package is loaded. A node's `testedBy` function did not: n8n gives credentials loaded from a
 	// custom-extension folder no `supportedNodes`, so "Test" answered "No testing function found".
 	it('tests the token with the harmless probe, as in a community-package install', async () => {
-		const result = await n8n.testCredential({
-			url: stack.url,
-			cookie: stack.cookie,
-			id: GOOD_CREDENTIAL.id,
-			name: GOOD_CREDENTIAL.name,
-			type: 'piopiyApi',
-			data: stack.piopiy.credentials(),
-		});
+		const result = await stack.testCredential(GOOD_CREDENTIAL, stack.piopiy.credentials());
 		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
 		expect(stack.piopiy.requests.map((request) => [request.path, request.violations])).toEqual([['/voice/call/hangup', []]]);
 		expect(stack.piopiy.placedCalls()).toEqual([]);

@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 
 import { CALL_PLACING_PATHS } from '../support/piopiyServer';
 import { recordRequests } from './support/requestLog';
-import { n8n } from './support/runtime';
 import { GOOD_CREDENTIAL, startStack, TYPE_PREFIX, WRONG_TOKEN_CREDENTIAL, type Stack } from './support/stack';
 import { forE2e, readExample, type Workflow, type WorkflowNode } from './support/workflows';
 
@@ -179,14 +178,7 @@ describe('installed as a community package', () => {
 
 describe('credential test through POST /rest/credentials/test', () => {
 	it('accepts the right token with one harmless probe, and places no call', async () => {
-		const result = await n8n.testCredential({
-			url: stack.url,
-			cookie: stack.cookie,
-			id: GOOD_CREDENTIAL.id,
-			name: GOOD_CREDENTIAL.name,
-			type: 'piopiyApi',
-			data: stack.piopiy.credentials(),
-		});
+		const result = await stack.testCredential(GOOD_CREDENTIAL, stack.piopiy.credentials());
 		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
 		expect(stack.piopiy.requests.map((request) => request.path)).toEqual(['/voice/call/hangup']);
 		expect(stack.piopiy.requests[0].headers.authorization).toBe(`Bearer ${stack.piopiy.token}`);
@@ -195,14 +187,7 @@ describe('credential test through POST /rest/credentials/test', () => {
 	});
 
 	it('says a wrong token was rejected, without echoing it, and places no call', async () => {
-		const result = await n8n.testCredential({
-			url: stack.url,
-			cookie: stack.cookie,
-			id: WRONG_TOKEN_CREDENTIAL.id,
-			name: WRONG_TOKEN_CREDENTIAL.name,
-			type: 'piopiyApi',
-			data: stack.piopiy.credentials({ apiToken: stack.wrongToken }),
-		});
+		const result = await stack.testCredential(WRONG_TOKEN_CREDENTIAL, stack.piopiy.credentials({ apiToken: stack.wrongToken }));
 		expect(result.status).toBe('Error');
 		expect(result.message).toBe(
 			'Piopiy rejected the API token. Copy the token again from the Piopiy dashboard (Settings → API Keys). (HTTP 401)',
@@ -223,28 +208,14 @@ describe('credential test through POST /rest/credentials/test', () => {
 		expect(opened.data.apiToken).toMatch(/^__n8n_BLANK_VALUE_/);
 		expect(opened.data.baseUrl).toBe(stack.piopiy.url);
 
-		const result = await n8n.testCredential({
-			url: stack.url,
-			cookie: stack.cookie,
-			id: GOOD_CREDENTIAL.id,
-			name: GOOD_CREDENTIAL.name,
-			type: 'piopiyApi',
-			data: opened.data,
-		});
+		const result = await stack.testCredential(GOOD_CREDENTIAL, opened.data);
 		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
 		expect(stack.piopiy.requests[0].headers.authorization).toBe(`Bearer ${stack.piopiy.token}`);
 		expect(stack.piopiy.placedCalls()).toEqual([]);
 	});
 
 	it('points at the Base URL when /v3 is left off (the path answers 404), without calling it a good token', async () => {
-		const result = await n8n.testCredential({
-			url: stack.url,
-			cookie: stack.cookie,
-			id: GOOD_CREDENTIAL.id,
-			name: GOOD_CREDENTIAL.name,
-			type: 'piopiyApi',
-			data: stack.piopiy.credentials({ baseUrl: `${stack.piopiy.url.replace(/\/+$/, '')}/nope` }),
-		});
+		const result = await stack.testCredential(GOOD_CREDENTIAL, stack.piopiy.credentials({ baseUrl: `${stack.piopiy.url.replace(/\/+$/, '')}/nope` }));
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/^Piopiy did not reject the token \(that would be HTTP 401 or 403\) but answered HTTP 404 .* Check the Base URL: it must be Piopiy's API root, e\.g\. https:\/\/rest\.piopiy\.com\/v3 \(with \/v3\)/);
 		expect(stack.piopiy.placedCalls()).toEqual([]);
@@ -253,14 +224,7 @@ describe('credential test through POST /rest/credentials/test', () => {
 	it('does not call a server error a good or a bad token', async () => {
 		stack.piopiy.behaviour = () => ({ status: 503, body: {} });
 		try {
-			const result = await n8n.testCredential({
-				url: stack.url,
-				cookie: stack.cookie,
-				id: GOOD_CREDENTIAL.id,
-				name: GOOD_CREDENTIAL.name,
-				type: 'piopiyApi',
-				data: stack.piopiy.credentials(),
-			});
+			const result = await stack.testCredential(GOOD_CREDENTIAL, stack.piopiy.credentials());
 			expect(result).toEqual({ status: 'Error', message: 'Piopiy could not check the token right now. Try again in a minute. (HTTP 503)' });
 		} finally {
 			stack.piopiy.behaviour = undefined;

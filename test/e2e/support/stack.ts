@@ -87,6 +87,8 @@ export interface Stack {
 	piopiy: PiopiyTestServer;
 	wrongToken: string;
 	rest<T = unknown>(urlPath: string, options?: { method?: string; body?: unknown }): Promise<T>;
+	/** "Test" of a stored credential (`POST /rest/credentials/test`) with the data the dialog would send. */
+	testCredential(credential: { id: string; name: string }, data: Record<string, unknown>): Promise<{ status: 'OK' | 'Error'; message: string }>;
 	importWorkflows(workflows: Workflow[]): Promise<void>;
 	/**
 	 * Publishes a workflow the way the editor does (n8n 2.x, and 1.123, which has the same
@@ -245,6 +247,8 @@ export async function startStack({
 			piopiy,
 			wrongToken,
 			rest,
+			testCredential: async ({ id, name: credentialName }, data) =>
+				await n8n.testCredential({ url, cookie, id, name: credentialName, type: 'piopiyApi', data }),
 			importWorkflows: (list) => importJson('workflow', list),
 			async publish(workflowId, webhookPath) {
 				const { data } = await rest<{ data: { versionId: string } }>(`/rest/workflows/${workflowId}`);
