@@ -1,12 +1,18 @@
 // `npm run lint`: n8n's rules for community packages, set up as `n8n-node lint` and n8n's package
 // scanner (@n8n/scan-community-package, buildScanConfig) set them up: @n8n/eslint-plugin-community-nodes
-// (recommended) plus eslint-plugin-n8n-nodes-base's community, credentials and nodes rule sets.
+// (recommended) plus eslint-plugin-n8n-nodes-base's community, credentials and nodes rule sets, over
+// ESLint's and typescript-eslint's recommended rules (n8n-node lint's import-x rules are left out: tsc
+// already checks every import).
+import js from '@eslint/js';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import tsParser from '@typescript-eslint/parser';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+import tseslint from 'typescript-eslint';
 
 export default [
 	{ ignores: ['dist/**', 'node_modules/**', '.sandbox/**'] },
+	// As n8n-node lint: ESLint's and typescript-eslint's recommended rules for the TypeScript sources.
+	...tseslint.config({ files: ['**/*.ts'], extends: [js.configs.recommended, tseslint.configs.recommended] }),
 	n8nCommunityNodesPlugin.configs.recommended,
 	{ rules: { 'no-console': 'error' } },
 	{ plugins: { 'n8n-nodes-base': n8nNodesBase } },
