@@ -82,7 +82,11 @@ function compareLines() {
 	);
 	for (const entry of oneLineOnly) console.log(`[e2e]   not compared: ${entry}`);
 	for (const difference of differences) console.log(`[e2e]   DIFFERENT: ${difference}`);
-	return differences.length === 0;
+	// Both lines recorded, yet no test matched: the recording is broken, and a check of nothing passes
+	// nothing.
+	const matchedNothing = tests === 0 && Object.keys(two).length > 0 && Object.keys(one).length > 0;
+	if (matchedNothing) console.log('[e2e]   FAILED: both lines recorded requests, but no test matched across them');
+	return differences.length === 0 && !matchedNothing;
 }
 
 const results = [];

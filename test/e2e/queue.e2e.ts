@@ -5,21 +5,23 @@ import { rateLimit } from '../support/faults';
 import type { RecordedRequest } from '../support/piopiyServer';
 import { startRedis, type RunningRedis } from './support/redis';
 import type { RunningN8n } from './support/runtime';
-import { GOOD_CREDENTIAL, log, startStack, TYPE_PREFIX, type Stack } from './support/stack';
+import { GOOD_CREDENTIAL, log, N8N_LINE, N8N_VERSION, startStack, TYPE_PREFIX, type Stack } from './support/stack';
 import type { Workflow } from './support/workflows';
 
 /**
- * @n8n-lines 2 (queue mode is tested on n8n 2.41.1 only; see the README's Compatibility)
- *
- * n8n 2.41.1 in queue mode, as teams run campaigns: one main instance (webhooks, editor), Redis, and
- * two workers (`n8n worker`) on one database, each with the package installed as a community package.
- * The Piopiy stand-in allows 20 requests/s in all, shared by every worker.
+ * n8n in queue mode (2.41.1, and 1.123.81 with the setting the README asks of 1.x), as teams run
+ * campaigns: one main instance (webhooks, editor), Redis, and two workers (`n8n worker`) on one
+ * database, each with the package installed as a community package. The Piopiy stand-in allows 20
+ * requests/s in all, shared by every worker.
  *
  * 1. Four campaigns of 250 leads start at once through production webhooks: every lead is called
  *    exactly once, every execution succeeds, both workers work, and the aggregate rate is printed.
  * 2. A worker is killed (SIGKILL) in the middle of a campaign and a new one started: n8n 2.41.1 never
  *    runs a stalled job again (Bull's maxStalledCount is fixed at 0), so with n8n's default settings
- *    nobody is called twice, and the killed execution ends as failed once its lock expires.
+ *    nobody is called twice, and the killed execution ends as failed once its lock expires. n8n 1.x
+ *    reads maxStalledCount from QUEUE_WORKER_MAX_STALLED_COUNT, default 1 (run a stalled job once
+ *    more, so everyone called before the kill would be called again): the README tells 1.x users to
+ *    set it to 0, and so does this test.
  */
 
 const LIMIT_PER_SECOND = 20;
@@ -136,7 +138,9 @@ beforeAll(async () => {
 			// The database is SQLite here, which n8n warns is "not officially supported" for queue mode;
 			// a pool of one connection per process keeps its writers from tripping over each other.
 			DB_SQLITE_POOL_SIZE: '1',
-			// Bull's lock and stalled-job settings are n8n's defaults: the test measures what they do.
+			// Bull's lock and stalled-job settings are n8n's defaults (the test measures what they do), but
+			// on 1.x the one the README asks for: never run a stalled job again.
+			...(N8N_LINE === 1 ? { QUEUE_WORKER_MAX_STALLED_COUNT: '0' } : {}),
 		},
 	});
 	workers.set('worker-1', await stack.startWorker('worker-1'));
@@ -181,7 +185,7 @@ test('four campaigns of 250 leads on two workers under one 20/s limit: every lea
 	const duplicates = [...counts.values()].filter((count) => count > 1).length;
 	// The same columns as `npm run bench`, which prints this line with `-- --queue`.
 	const line = {
-		scenario: `(q) queue mode: main + 2 workers, ${CAMPAIGNS} campaigns x ${LEADS} leads at once, server limit ${LIMIT_PER_SECOND}/s, default options`,
+		scenario: `(q) queue mode, n8n ${N8N_VERSION}: main + 2 workers, ${CAMPAIGNS} campaigns x ${LEADS} leads at once, server limit ${LIMIT_PER_SECOND}/s, default options`,
 		items: CAMPAIGNS * LEADS,
 		wall: `${seconds.toFixed(2)} s`,
 		'items/s': rate.toFixed(1),
