@@ -72,11 +72,12 @@ export default async function globalSetup(): Promise<void> {
 		run('npm', ['run', 'build'], PROJECT_ROOT);
 	}
 
-	// Folders left by runs that were killed.
+	// Folders left by runs that were killed: a jest run's package (run-<pid>) and a `npm run test:e2e`
+	// request log (requests-<pid>, which must outlive this jest run while its owner lives).
 	fs.mkdirSync(E2E_DIR, { recursive: true });
 	for (const entry of fs.readdirSync(E2E_DIR)) {
-		const pid = Number(/^run-(\d+)$/.exec(entry)?.[1]);
-		if (!pid || !alive(pid)) fs.rmSync(path.join(E2E_DIR, entry), { recursive: true, force: true });
+		const pid = Number(/^(?:run|requests)-(\d+)$/.exec(entry)?.[1]);
+		if (pid && !alive(pid)) fs.rmSync(path.join(E2E_DIR, entry), { recursive: true, force: true });
 	}
 	const runDir = path.join(E2E_DIR, `run-${process.pid}`);
 	fs.rmSync(runDir, { recursive: true, force: true });
