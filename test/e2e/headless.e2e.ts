@@ -4,9 +4,7 @@ import { n8n, type ExecuteResult } from './support/runtime';
 import { recordRequests } from './support/requestLog';
 import {
 	GOOD_CREDENTIAL,
-	N8N_LINE,
 	N8N_VERSION,
-	NODE_REFERENCE_ENV,
 	startStack,
 	TYPE_PREFIX,
 	WRONG_TOKEN_CREDENTIAL,
@@ -246,7 +244,7 @@ describe('example workflows, run with n8n execute against the Piopiy stand-in', 
 	});
 
 	it('(b) campaign: four calls at most three at a time, the typo refused unsent, a summary', async () => {
-		const run = await stack.execute(IDS.campaign, { env: NODE_REFERENCE_ENV });
+		const run = await stack.execute(IDS.campaign);
 		expectSucceeded(run);
 		const requests = stack.piopiy.requests;
 		expectValid(requests);
@@ -280,7 +278,7 @@ describe('example workflows, run with n8n execute against the Piopiy stand-in', 
 			(request.body as { to_number?: string } | undefined)?.to_number === '14155550134'
 				? { status: 503, body: { success: false, error: 'upstream failure' } }
 				: undefined;
-		const run = await stack.execute(IDS.campaign, { env: NODE_REFERENCE_ENV });
+		const run = await stack.execute(IDS.campaign);
 		expectSucceeded(run);
 		// Nobody is sent twice: one request per lead that had a valid number.
 		expect(stack.piopiy.requests.map((request) => (request.body as { to_number: string }).to_number).sort()).toEqual(
@@ -296,25 +294,6 @@ describe('example workflows, run with n8n execute against the Piopiy stand-in', 
 		expect(summary.call_again).toEqual([{ name: 'Priya Shah', phone: '+91 98765 4321O' }]);
 		expect(summary.check_call_log_first).toEqual([{ name: 'John Miller', phone: '+1 (415) 555-0134' }]);
 	});
-
-	if (N8N_LINE === 1) {
-		it(`(b) campaign on n8n ${N8N_VERSION}'s default expression engine: the same calls, but $('Leads').item yields nothing`, async () => {
-			// Pins the n8n 1.123.81 behaviour the README's Compatibility section describes (and
-			// NODE_REFERENCE_ENV works around): the node sends the same requests, but the Placed node's
-			// `$('Leads').item.json.name` is empty. When a newer 1.x pin fixes it, this test says so.
-			const run = await stack.execute(IDS.campaign);
-			expectSucceeded(run);
-			expectValid(stack.piopiy.requests);
-			expect(stack.piopiy.requests.map((request) => (request.body as { to_number: string }).to_number).sort()).toEqual(
-				['14155550134', '919123456789', '919876543210', '919988776655'],
-			);
-			const placed = outputOf(run.result, 'Placed');
-			expect(placed.map((item) => [item.name, item.status])).toEqual(Array.from({ length: 4 }, () => [null, 'placed']));
-			expect(placed.every((item) => /^[0-9a-f-]{36}$/.test(String(item.call_id)))).toBe(true);
-			// The failed lead's fields come from n8n's error output, not from an expression.
-			expect(outputOf(run.result, 'Failed').map((item) => item.name)).toEqual(['Priya Shah']);
-		});
-	}
 
 	it('(c) CRM webhook: transfer runs the pipeline, hangup ends the call, an unknown action touches nothing', async () => {
 		const run = await stack.execute(IDS.crm);

@@ -32,15 +32,6 @@ import type { Workflow } from './workflows';
 export const N8N_LINE = provision.N8N_LINE;
 export const N8N_VERSION = provision.VERSIONS.n8n;
 
-/**
- * Environment for a run whose expressions read another node's items (`$('Leads').item`, `.first()`,
- * `$items()`, `$input.first()`). n8n 1.123.81's default expression engine ("vm", isolated-vm) fails
- * them with "#<Object> could not be cloned." and the expression yields nothing, in any workflow; n8n's
- * former engine, N8N_EXPRESSION_ENGINE=legacy, evaluates them. n8n 2.41.1 needs nothing. The README's
- * Compatibility section tells 1.x users the same.
- */
-export const NODE_REFERENCE_ENV: Record<string, string> = N8N_LINE === 1 ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {};
-
 export const OWNER = { email: 'e2e-owner@example.com', password: 'E2e-Owner-Passw0rd', firstName: 'E2E', lastName: 'Owner' };
 
 /** The credential every test workflow uses: the stand-in's token. */
