@@ -99,19 +99,19 @@ export function requireKey(field: string, key: unknown): string {
 }
 
 /**
- * A flat map of scalars (`variables`, `metadata`, `param` data): keys like identifiers, values string,
- * number or boolean. Nested objects, arrays and null are refused rather than stringified, because the
- * agent would otherwise receive something the user did not mean.
- */
-/**
- * An empty map for user-named values. It has no prototype, so every name is an ordinary key:
- * `__proto__` is kept instead of changing the prototype, and `constructor` or `toString` are not
- * taken for names already present.
+ * An empty map for user-named values. It has no prototype, so names like `toString` or
+ * `hasOwnProperty` are ordinary keys and are not taken for names already present (`__proto__`,
+ * `constructor` and `prototype` are refused by requireKey, because n8n drops them).
  */
 export function emptyScalarMap(): ScalarMap {
 	return Object.create(null) as ScalarMap;
 }
 
+/**
+ * A flat map of scalars (`variables`, `metadata`, `param` data): keys like identifiers, values string,
+ * number or boolean. Nested objects, arrays and null are refused rather than stringified, because the
+ * agent would otherwise receive something the user did not mean.
+ */
 export function requireScalarMap(field: string, value: unknown): ScalarMap {
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 		throw new InvalidFieldError(field, value, 'an object of names to text, number or boolean values');

@@ -32,8 +32,9 @@ export interface RateLimiterOptions {
  * Spaces request starts for one execution. Three limits apply, the lowest wins:
  * - the user's cap (Max Requests per Second);
  * - the rate Piopiy is seen to accept: after a 429, the number of requests Piopiy accepted in the
- *   last second. It grows back slowly while no 429 comes (faster after a few quiet seconds), so a campaign settles just under Piopiy's
- *   limit without the user knowing it, instead of hammering it and waiting out refusals;
+ *   last second. It grows back slowly while no 429 comes (faster after a few quiet seconds), so a
+ *   campaign settles just under Piopiy's limit without the user knowing it, instead of hammering it
+ *   and waiting out refusals;
  * - the pace: concurrency / the shortest round trip seen, with headroom. That is more than the
  *   concurrency can carry, so it does not slow a campaign down; what it does is spread the starts
  *   out. Without it, replies that arrive together start the next requests together, and n8n's single

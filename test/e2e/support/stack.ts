@@ -89,8 +89,8 @@ export interface Stack {
 	publish(workflowId: string, webhookPath: string): Promise<void>;
 	/** Starts an `n8n worker` on the same user folder, database and environment (queue mode). */
 	startWorker(name: string): Promise<RunningN8n>;
-	/** `n8n execute --id`; `env` is added to the stack's environment for this run only. */
-	execute(workflowId: string, options?: { env?: Record<string, string> }): Promise<ExecuteOutcome>;
+	/** `n8n execute --id`. */
+	execute(workflowId: string): Promise<ExecuteOutcome>;
 	executions(workflowId: string): Promise<Array<{ id: string; status: string; mode: string }>>;
 	storedExecution(id: string): Promise<StoredExecution>;
 	/** Files under the user folder (the SQLite database, its WAL, the event log...) that contain `text`. */
@@ -185,8 +185,8 @@ export async function startStack({
 		const importDir = fs.mkdtempSync(path.join(os.tmpdir(), `piopiy-e2e-${name}-import-`));
 		cleanups.push(() => fs.rmSync(importDir, { recursive: true, force: true }));
 
-		const cli = async (args: string[], timeoutMs = 180_000, extraEnv: Record<string, string> = {}) => {
-			const result = await n8n.n8nCli(args, { userFolder, customExtensions: extensions, env: { ...env, ...extraEnv }, timeoutMs });
+		const cli = async (args: string[], timeoutMs = 180_000) => {
+			const result = await n8n.n8nCli(args, { userFolder, customExtensions: extensions, env, timeoutMs });
 			return result;
 		};
 		const importJson = async (kind: 'credentials' | 'workflow', items: unknown[]) => {
@@ -275,9 +275,9 @@ export async function startStack({
 				return worker;
 			},
 			executions,
-			async execute(workflowId, { env: runEnv = {} } = {}) {
+			async execute(workflowId) {
 				const before = new Set((await executions(workflowId)).map((execution) => execution.id));
-				const { code, stdout, stderr } = await cli(['execute', `--id=${workflowId}`, '--rawOutput'], 120_000, runEnv);
+				const { code, stdout, stderr } = await cli(['execute', `--id=${workflowId}`, '--rawOutput'], 120_000);
 				let result: ExecuteResult;
 				try {
 					result = n8n.parseExecuteOutput(stdout);
