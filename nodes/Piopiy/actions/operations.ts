@@ -1,3 +1,5 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
 import { accountGetBalance } from './account/getBalance.operation';
 import { aiAgentCall } from './aiAgent/call.operation';
 import { callFlowCall } from './call/flowCall.operation';
@@ -7,15 +9,76 @@ import { callTransfer } from './call/transfer.operation';
 import { callVoiceCall } from './call/voiceCall.operation';
 import type { PiopiyOperation } from './types';
 
-/** Every operation by resource and operation value, as the router dispatches them. */
-export const operations: Record<string, Record<string, PiopiyOperation>> = {
-	aiAgent: { call: aiAgentCall },
+/** One resource of the node: its name in the editor, the default operation and its operations by value. */
+interface PiopiyResource {
+	name: string;
+	defaultOperation: string;
+	operations: Record<string, PiopiyOperation>;
+}
+
+/**
+ * The one registry of the node's resources and operations: the editor's Resource and Operation
+ * lists, every operation's fields and the router's dispatch are all read from here.
+ */
+export const resources: Record<string, PiopiyResource> = {
+	aiAgent: { name: 'AI Agent', defaultOperation: 'call', operations: { call: aiAgentCall } },
 	call: {
-		voiceCall: callVoiceCall,
-		pcmoCall: callPcmoCall,
-		flowCall: callFlowCall,
-		transfer: callTransfer,
-		hangup: callHangup,
+		name: 'Call',
+		defaultOperation: 'voiceCall',
+		operations: {
+			voiceCall: callVoiceCall,
+			pcmoCall: callPcmoCall,
+			flowCall: callFlowCall,
+			transfer: callTransfer,
+			hangup: callHangup,
+		},
 	},
-	account: { getBalance: accountGetBalance },
+	account: { name: 'Account', defaultOperation: 'getBalance', operations: { getBalance: accountGetBalance } },
 };
+
+export const DEFAULT_RESOURCE = 'aiAgent';
+
+/** The operation the router runs for a resource and operation value, or undefined when unknown. */
+export function findOperation(resource: string, operation: string): PiopiyOperation | undefined {
+	const own = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
+	return own(resources, resource) && own(resources[resource].operations, operation)
+		? resources[resource].operations[operation]
+		: undefined;
+}
+
+/** The Resource field, one Operation field per resource, then every operation's own fields. */
+export function operationProperties(): INodeProperties[] {
+	const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+	const resourceField: INodeProperties = {
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		default: DEFAULT_RESOURCE,
+		options: Object.entries(resources)
+			.map(([value, resource]) => ({ name: resource.name, value }))
+			.sort(byName),
+	};
+	// One Operation field per resource, shown for that resource only (n8n's resource/operation pattern).
+	const operationField: INodeProperties = {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		default: '',
+	};
+	const operationFields = Object.entries(resources).map(
+		([value, resource]): INodeProperties => ({
+			...operationField,
+			displayOptions: { show: { resource: [value] } },
+			default: resource.defaultOperation,
+			options: Object.entries(resource.operations)
+				.map(([operation, { summary }]): INodePropertyOptions => ({ value: operation, ...summary }))
+				.sort(byName),
+		}),
+	);
+	const fields = Object.values(resources).flatMap((resource) =>
+		Object.values(resource.operations).flatMap((operation) => operation.description),
+	);
+	return [resourceField, ...operationFields, ...fields];
+}

@@ -10,7 +10,7 @@ import { redactSecrets } from '../../shared/redact';
 import { describeStoppedRun, replyId, type ItemOutcome } from '../helpers/runRecord';
 import { PiopiyRequestError, sendPiopiyRequest, type TransportSettings } from '../transport/request';
 import type { PiopiyCredentials, PiopiyRequest, RequestEffect } from '../transport/types';
-import { operations } from './operations';
+import { findOperation } from './operations';
 import { readExecutionSettings } from './settings';
 
 type FailedOutcome = Exclude<ItemOutcome['kind'], 'succeeded'>;
@@ -78,7 +78,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operationName = this.getNodeParameter('operation', 0) as string;
-	const operation = operations[resource]?.[operationName];
+	const operation = findOperation(resource, operationName);
 	if (!operation) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not known`);
 	}

@@ -7,6 +7,8 @@ import type { PiopiyCredentials, PiopiyRequest } from '../transport/types';
  * error handling are the router's and the transport's, so every operation gets them the same way.
  */
 export interface PiopiyOperation {
+	/** The operation's entry in the editor's Operation list. */
+	summary: { name: string; action: string; description: string };
 	description: INodeProperties[];
 	/** Reads and checks the item's parameters; throws InvalidFieldError before anything is sent. */
 	prepare(this: IExecuteFunctions, itemIndex: number, credentials: PiopiyCredentials): PiopiyRequest;

@@ -15,6 +15,11 @@ const description: INodeProperties[] = [
 ];
 
 export const accountGetBalance: PiopiyOperation = {
+	summary: {
+		name: 'Get Balance',
+		action: 'Get the account balance',
+		description: 'Read the call credit, SMS credit and expiry of the account',
+	},
 	description,
 	prepare(_itemIndex, credentials) {
 		return buildBalanceRequest(credentials);

@@ -35,6 +35,11 @@ const description: INodeProperties[] = [
 ];
 
 export const callFlowCall: PiopiyOperation = {
+	summary: {
+		name: 'Make Flow Call',
+		action: 'Make a flow call',
+		description: 'Call a number and run a call flow built in Piopiy',
+	},
 	description,
 	prepare(itemIndex, credentials) {
 		const ui = {

@@ -56,6 +56,11 @@ const description: INodeProperties[] = [
 ];
 
 export const callHangup: PiopiyOperation = {
+	summary: {
+		name: 'Hang Up',
+		action: 'Hang up a call',
+		description: 'End a live call with a SIP cause and an optional reason',
+	},
 	description,
 	prepare(itemIndex) {
 		const ui = readParameters(this, itemIndex, { callId: '', cause: 'NORMAL_CLEARING', customCause: '', reason: '' });

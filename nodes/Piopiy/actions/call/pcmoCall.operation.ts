@@ -27,6 +27,11 @@ const description: INodeProperties[] = [
 ];
 
 export const callPcmoCall: PiopiyOperation = {
+	summary: {
+		name: 'Make PCMO Call',
+		action: 'Make a PCMO call',
+		description: 'Call a number and run a pipeline of actions: play, connect, get input, record and more',
+	},
 	description,
 	prepare(itemIndex, credentials) {
 		const ui = {

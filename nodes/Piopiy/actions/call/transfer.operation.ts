@@ -22,6 +22,11 @@ const description: INodeProperties[] = [
 ];
 
 export const callTransfer: PiopiyOperation = {
+	summary: {
+		name: 'Transfer',
+		action: 'Transfer a call',
+		description: 'Run a pipeline on a live call, e.g. connect the caller to a person',
+	},
 	description,
 	prepare(itemIndex) {
 		const ui = { ...readParameters(this, itemIndex, { callId: '' }), ...pipelineParameters(this, itemIndex) };

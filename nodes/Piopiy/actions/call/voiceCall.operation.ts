@@ -36,6 +36,11 @@ const description: INodeProperties[] = [
 ];
 
 export const callVoiceCall: PiopiyOperation = {
+	summary: {
+		name: 'Make Voice Call',
+		action: 'Make a voice call',
+		description: 'Call a number and bridge it to another number when answered',
+	},
 	description,
 	prepare(itemIndex, credentials) {
 		const ui = {
