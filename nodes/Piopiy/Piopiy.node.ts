@@ -4,10 +4,13 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { operationProperties } from './actions/operations';
+import { findOperation, operationProperties } from './actions/operations';
 import { router } from './actions/router';
+import { answerWebhooks, receiveAnswer, sendAndWaitForAnswer } from './actions/waiting';
 import { requestOptionsField } from './descriptions/requestOptions.description';
 
 export class Piopiy implements INodeType {
@@ -24,10 +27,18 @@ export class Piopiy implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'piopiyApi', required: true }],
+		// Where Piopiy posts the caller's answer to a waiting execution (Ask and Wait, Call and Ask).
+		webhooks: answerWebhooks,
 		properties: [...operationProperties(), requestOptionsField],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const operation = findOperation(this.getNodeParameter('resource', 0) as string, this.getNodeParameter('operation', 0) as string);
+		if (operation?.waitsForAnswer) return await sendAndWaitForAnswer.call(this);
 		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveAnswer.call(this);
 	}
 }

@@ -2,6 +2,8 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { accountGetBalance } from './account/getBalance.operation';
 import { aiAgentCall } from './aiAgent/call.operation';
+import { callAskAndWait } from './call/askAndWait.operation';
+import { callCallAndAsk } from './call/callAndAsk.operation';
 import { callFlowCall } from './call/flowCall.operation';
 import { callHangup } from './call/hangup.operation';
 import { callPcmoCall } from './call/pcmoCall.operation';
@@ -31,6 +33,8 @@ export const resources: Record<string, PiopiyResource> = {
 			flowCall: callFlowCall,
 			transfer: callTransfer,
 			hangup: callHangup,
+			askAndWait: callAskAndWait,
+			sendAndWait: callCallAndAsk,
 		},
 	},
 	account: { name: 'Account', defaultOperation: 'getBalance', operations: { getBalance: accountGetBalance } },

@@ -12,6 +12,11 @@ export interface PiopiyOperation {
 	description: INodeProperties[];
 	/** Reads and checks the item's parameters; throws InvalidFieldError before anything is sent. */
 	prepare(this: IExecuteFunctions, itemIndex: number, credentials: PiopiyCredentials): PiopiyRequest;
+	/**
+	 * The operation asks the caller and waits for the answer in the same execution (actions/waiting.ts):
+	 * the request is sent as any other, then the execution waits.
+	 */
+	waitsForAnswer?: boolean;
 	/** Shapes a successful reply into the output item; the reply as it came when absent. */
 	toOutput?(reply: IDataObject): IDataObject;
 }

@@ -18,7 +18,7 @@ import { scalarMapField } from './scalarMap.description';
 type Show = NonNullable<IDisplayOptions['show']>;
 
 /** Prompt fields: the prompt of Play and Get Input and the two retry prompts use the same ones. */
-function promptFields(show: Show): INodeProperties[] {
+export function promptFields(show: Show): INodeProperties[] {
 	const whenSay = { show: { ...show, promptType: ['say'] } };
 	return [
 		{
@@ -156,7 +156,7 @@ const endpointFields: INodeProperties[] = [
 	},
 ];
 
-const dtmfSettingsFields: INodeProperties[] = [
+export const dtmfSettingsFields: INodeProperties[] = [
 	{
 		displayName: 'Finish On Key',
 		name: 'finishOnKey',
@@ -204,6 +204,20 @@ const dtmfSettingsFields: INodeProperties[] = [
 		default: 1,
 		description: 'Fewer keys than this count as invalid input',
 	},
+];
+
+/** The options of a Play and Get Input's Retries collection. */
+export const retriesOptions: INodeProperties[] = [
+	retryPromptField('Invalid Input Prompt', 'invalidPrompt', 'Played when the input is not valid'),
+	{
+		displayName: 'Max Retries',
+		name: 'max',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 2,
+		description: 'How many more times the prompt is played when there is no input or it is invalid',
+	},
+	retryPromptField('No Input Prompt', 'noInputPrompt', 'Played when the caller does not answer'),
 ];
 
 /** The fields of one pipeline action; each shows only for its action type. */
@@ -327,18 +341,7 @@ const actionFields: INodeProperties[] = [
 		placeholder: 'Add Retry Setting',
 		default: {},
 		displayOptions: { show: whenPlayGetInput },
-		options: [
-			retryPromptField('Invalid Input Prompt', 'invalidPrompt', 'Played when the input is not valid'),
-			{
-				displayName: 'Max Retries',
-				name: 'max',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 2,
-				description: 'How many more times the prompt is played when there is no input or it is invalid',
-			},
-			retryPromptField('No Input Prompt', 'noInputPrompt', 'Played when the caller does not answer'),
-		],
+		options: retriesOptions,
 	},
 	// Param
 	scalarMapField({

@@ -1,0 +1,50 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { questionFields, waitFields } from '../../descriptions/interactive.description';
+import { buildAskRequest, type QuestionUi } from '../../mapping/interactive';
+import { readParameters, type PiopiyOperation } from '../types';
+import { ASK_AND_WAIT_OPERATION, resumeUrlFor } from '../waiting';
+
+const show = { resource: ['call'], operation: [ASK_AND_WAIT_OPERATION] };
+
+const description: INodeProperties[] = [
+	{
+		displayName: 'Call ID',
+		name: 'callId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
+		description: 'The ID of the live call to ask, as Piopiy reported it when the call was placed or in its call events',
+		displayOptions: { show },
+	},
+	...questionFields(show),
+	...waitFields(show),
+];
+
+export const callAskAndWait: PiopiyOperation = {
+	summary: {
+		name: 'Ask and Wait for Input',
+		action: 'Ask a caller and wait for the answer',
+		description: 'Play a question on a live call and wait in this execution for the keys pressed or the words said',
+	},
+	description,
+	waitsForAnswer: true,
+	prepare(itemIndex) {
+		const ui = readParameters(this, itemIndex, {
+			callId: '',
+			promptType: 'file',
+			promptFileName: '',
+			promptText: '',
+			promptLanguage: '',
+			promptVoiceId: '',
+			promptSpeed: 1,
+			inputModes: ['dtmf'],
+			dtmfSettings: {},
+			retries: {},
+		});
+		const callId = typeof ui.callId === 'string' ? ui.callId.trim() : undefined;
+		const { url } = resumeUrlFor(this, ASK_AND_WAIT_OPERATION, callId);
+		return buildAskRequest(ui as QuestionUi & { callId: unknown }, url);
+	},
+};

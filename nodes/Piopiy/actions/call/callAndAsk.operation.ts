@@ -1,0 +1,38 @@
+import { SEND_AND_WAIT_OPERATION, type INodeProperties } from 'n8n-workflow';
+
+import { appCallFields } from '../../descriptions/appCall.description';
+import { approvalFields, waitFields } from '../../descriptions/interactive.description';
+import { buildCallAndAskRequest, type ApprovalUi } from '../../mapping/interactive';
+import { readParameters, type PiopiyOperation } from '../types';
+import { resumeUrlFor } from '../waiting';
+
+// The value `sendAndWait` is what makes n8n offer the node to its AI Agent as a human-review tool.
+const show = { resource: ['call'], operation: [SEND_AND_WAIT_OPERATION] };
+
+const description: INodeProperties[] = [...appCallFields({ show }), ...approvalFields(show), ...waitFields(show)];
+
+export const callCallAndAsk: PiopiyOperation = {
+	summary: {
+		name: 'Call and Ask',
+		action: 'Call a person and wait for approval',
+		description: 'Call a number, speak a message and wait in this execution for the key that approves or declines',
+	},
+	description,
+	waitsForAnswer: true,
+	prepare(itemIndex, credentials) {
+		const ui = readParameters(this, itemIndex, {
+			callerId: '',
+			toNumber: '',
+			appId: '',
+			message: '',
+			promptLanguage: '',
+			promptVoiceId: '',
+			promptSpeed: 1,
+			approveKey: '1',
+			declineKey: '2',
+			sayKeys: true,
+		});
+		const { url } = resumeUrlFor(this, SEND_AND_WAIT_OPERATION);
+		return buildCallAndAskRequest(ui as unknown as ApprovalUi, url, credentials.appId);
+	},
+};

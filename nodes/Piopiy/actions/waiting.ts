@@ -1,0 +1,193 @@
+import {
+	NodeOperationError,
+	SEND_AND_WAIT_OPERATION,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type IWebhookDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { DEFAULT_WAIT_LIMIT_MINUTES } from '../descriptions/interactive.description';
+import { InvalidFieldError, attempt, describeReceived } from '../helpers/errors';
+import { decideApproval, isAboutAnotherCall, readCallerAnswer, type CallerAnswer } from '../mapping/answer';
+import { waitLimitMs } from '../mapping/interactive';
+import { redactSecrets } from '../../shared/redact';
+import { router } from './router';
+
+/**
+ * The operations that ask the caller and wait for the answer in the same execution (issue 17).
+ *
+ * How n8n waits (the same on 1.x and 2.x): the node sends its request, calls `putExecutionToWait`
+ * and returns; the execution is stored as "waiting". A POST to the node's waiting webhook
+ * (`webhooks` below, `restartWebhook: true`, path = the node's ID) with the right signature runs
+ * `receiveAnswer`, whose item becomes the node's output, and the workflow goes on from there. When the
+ * wait limit passes first, n8n does not run the node again: it forwards the node's input as its
+ * output. So, before waiting, the node's input in the stored execution is replaced by the item that
+ * says nobody answered; that is what a time-out outputs.
+ */
+
+export const ASK_AND_WAIT_OPERATION = 'askAndWait';
+
+/** The node's waiting webhook. One POST, under the node's ID, as n8n's own send-and-wait nodes do. */
+export const answerWebhooks: IWebhookDescription[] = [
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		responseMode: 'onReceived',
+		responseData: '',
+		path: '={{ $nodeId }}',
+		restartWebhook: true,
+		isFullPath: true,
+	},
+];
+
+/** n8n's query parameter that carries the resume URL's signature (2.x) or resume token. */
+const SIGNATURE_PARAMETER = 'signature';
+/** The query parameter of Ask and Wait's resume URL that names the call asked. */
+const CALL_ID_PARAMETER = 'call_id';
+
+export interface ResumeUrl {
+	url: string;
+	/** The URL's signature or token: it resumes the execution, so it is kept out of every output. */
+	secret: string | undefined;
+}
+
+/**
+ * This execution's resume URL for the node. Call and Ask (`sendAndWait`) uses n8n's signed URL
+ * (`getSignedResumeUrl`, checked by HMAC on n8n 2.x); other operations use `$execution.resumeUrl`
+ * (which carries the execution's resume token on 2.x) under the node's ID, so that the waiting
+ * webhook above matches.
+ */
+export function resumeUrlFor(context: IExecuteFunctions, operation: string, callId?: string): ResumeUrl {
+	let url: URL;
+	if (operation === SEND_AND_WAIT_OPERATION && typeof context.getSignedResumeUrl === 'function') {
+		url = new URL(context.getSignedResumeUrl());
+	} else {
+		url = new URL(String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0)));
+		url.pathname = `${url.pathname.replace(/\/$/, '')}/${encodeURIComponent(context.getNode().id)}`;
+		if (callId) url.searchParams.set(CALL_ID_PARAMETER, callId);
+	}
+	return { url: url.toString(), secret: url.searchParams.get(SIGNATURE_PARAMETER) ?? undefined };
+}
+
+/** Keeps a resume URL's signature out of a text (an error may echo the request). */
+export function withoutResumeSecret(text: string, secret: string | undefined): string {
+	return redactSecrets(text, [secret]).replace(/\b(signature(?:=|%3D))[^&#\s"'<>]*/gi, '$1[redacted]');
+}
+
+/** The error with the resume URL's signature taken out of its message and description. */
+function hideResumeSecret(error: unknown, secret: string | undefined): unknown {
+	if (!(error instanceof Error)) return error;
+	const described = error as Error & { description?: string };
+	described.message = withoutResumeSecret(described.message, secret);
+	if (typeof described.description === 'string') described.description = withoutResumeSecret(described.description, secret);
+	return error;
+}
+
+function operationLabel(operation: string): string {
+	return operation === SEND_AND_WAIT_OPERATION ? 'Call and Ask' : 'Ask and Wait for Input';
+}
+
+/** The wait limit, read and checked before anything is sent. */
+function readWaitLimitMs(context: IExecuteFunctions): number {
+	const minutes = context.getNodeParameter('waitLimit', 0, DEFAULT_WAIT_LIMIT_MINUTES);
+	const limit = attempt(() => waitLimitMs(minutes));
+	if (limit.ok) return limit.value;
+	const expected = limit.error instanceof InvalidFieldError ? limit.error.expected : 'a number of minutes';
+	throw new NodeOperationError(context.getNode(), `Wait Limit (Minutes) is not valid: received ${describeReceived(minutes)}`, {
+		description: `Expected ${expected}. Nothing was sent.`,
+	});
+}
+
+/** The item a time-out outputs: it says plainly that nobody answered, or is an error item saying so. */
+function noAnswerItem(operation: string, asError: boolean, limitMs: number, callId: unknown): INodeExecutionData {
+	const minutes = Math.round((limitMs / 60_000) * 10) / 10;
+	const said = `Nobody answered within ${minutes} minute${minutes === 1 ? '' : 's'}`;
+	if (asError) return { json: { error: `${said} (${operationLabel(operation)})`, message: 'noAnswer' }, pairedItem: { item: 0 } };
+	const json: IDataObject = { answered: false, outcome: 'noAnswer', digits: null, speech: null };
+	if (operation === SEND_AND_WAIT_OPERATION) Object.assign(json, { approved: false, decision: 'noAnswer' });
+	json.call_id = typeof callId === 'string' && callId !== '' ? callId : null;
+	json.waitedMinutes = minutes;
+	return { json, pairedItem: { item: 0 } };
+}
+
+/**
+ * Runs an operation that asks and waits: one input item only, the request sent by the router (with
+ * its checks, refusals and never-twice rules), then the execution waits for the answer.
+ */
+export async function sendAndWaitForAnswer(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const items = this.getInputData();
+	if (items.length > 1) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`${operationLabel(operation)} waits for one answer per run, and it received ${items.length} items: nothing was sent`,
+			{
+				description:
+					'An execution can wait for one answer at a time. To ask several callers, put a Loop Over Items node (batch size 1) in front of this node, so each item is asked and answered in turn, or start one execution per item (Execute Workflow node).',
+			},
+		);
+	}
+	const limitMs = readWaitLimitMs(this);
+	const asError = this.getNodeParameter('noAnswer', 0, 'output') === 'error';
+
+	const { secret } = resumeUrlFor(this, operation);
+	let sent: INodeExecutionData;
+	try {
+		[[sent]] = await router.call(this);
+	} catch (error) {
+		throw hideResumeSecret(error, secret);
+	}
+	// With Continue On Fail a failed request is an error item: nothing to wait for.
+	if (sent.json.error !== undefined) {
+		return [[{ ...sent, json: { ...sent.json, error: withoutResumeSecret(String(sent.json.error), secret) } }]];
+	}
+
+	const callId = operation === SEND_AND_WAIT_OPERATION ? sent.json.call_id : this.getNodeParameter('callId', 0, '');
+	const timedOut = noAnswerItem(operation, asError, limitMs, typeof callId === 'string' ? callId.trim() : callId);
+	// What n8n forwards when the wait limit passes (see above); the answer replaces it when it comes.
+	const executeData = this.getExecuteData();
+	if (executeData) executeData.data = { main: [[timedOut]] };
+	await this.putExecutionToWait(new Date(Date.now() + limitMs));
+	return [[timedOut]];
+}
+
+/** The output item for an answer. */
+export function answerItem(operation: string, answer: CallerAnswer, body: IDataObject, keys: { approve: string; decline: string }): IDataObject {
+	const json: IDataObject = { answered: true, outcome: 'answered', digits: answer.digits, speech: answer.speech };
+	if (operation === SEND_AND_WAIT_OPERATION) {
+		const decision = decideApproval(answer, keys.approve, keys.decline);
+		Object.assign(json, { approved: decision === 'approved', decision });
+	}
+	json.call_id = answer.callId;
+	json.response = body;
+	return json;
+}
+
+/**
+ * The waiting webhook: Piopiy posts the caller's input here. n8n has already checked the URL's
+ * signature (or token). A post about another call changes nothing: it is answered 409 and the
+ * execution keeps waiting. This must not throw: n8n would resume the execution with the error.
+ */
+export async function receiveAnswer(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const operation = this.getNodeParameter('operation', ASK_AND_WAIT_OPERATION) as string;
+	const body = this.getBodyData() ?? {};
+	const answer = readCallerAnswer(body);
+	const query = this.getQueryData() as IDataObject;
+	const askedCallId = typeof query[CALL_ID_PARAMETER] === 'string' ? (query[CALL_ID_PARAMETER] as string) : undefined;
+	if (isAboutAnotherCall(answer, askedCallId)) {
+		this.getResponseObject().status(409).json({ error: 'This input is about another call; the execution keeps waiting' });
+		return { noWebhookResponse: true };
+	}
+	if (!answer.callId && askedCallId) answer.callId = askedCallId;
+	const keys = {
+		approve: String(this.getNodeParameter('approveKey', '1')),
+		decline: String(this.getNodeParameter('declineKey', '2')),
+	};
+	return {
+		webhookResponse: { received: true },
+		workflowData: [[{ json: answerItem(operation, answer, body, keys), pairedItem: { item: 0 } }]],
+	};
+}

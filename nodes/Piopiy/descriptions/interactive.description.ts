@@ -1,0 +1,133 @@
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+
+import { dtmfSettingsFields, promptFields, retriesOptions } from './pipeline.description';
+
+/**
+ * Fields of the operations that ask the caller and wait for the answer in the same execution
+ * (Ask and Wait for Input, Call and Ask). The question is a Play and Get Input, so its fields are the
+ * pipeline builder's own; only the result URL is missing: it is always this execution's resume URL.
+ */
+
+type Show = NonNullable<IDisplayOptions['show']>;
+
+export const DEFAULT_WAIT_LIMIT_MINUTES = 5;
+
+/** The question of Ask and Wait for Input: a Play and Get Input without its result URL. */
+export function questionFields(show: Show): INodeProperties[] {
+	return [
+		...promptFields(show),
+		{
+			displayName: 'Input',
+			name: 'inputModes',
+			type: 'multiOptions',
+			default: ['dtmf'],
+			description: 'What the caller may answer with',
+			displayOptions: { show },
+			options: [
+				{ name: 'DTMF (Keypad)', value: 'dtmf' },
+				{ name: 'Speech', value: 'speech' },
+			],
+		},
+		{
+			displayName: 'DTMF Settings',
+			name: 'dtmfSettings',
+			type: 'collection',
+			placeholder: 'Add Setting',
+			default: {},
+			displayOptions: { show },
+			options: dtmfSettingsFields,
+		},
+		{
+			displayName: 'Retries',
+			name: 'retries',
+			type: 'collection',
+			placeholder: 'Add Retry Setting',
+			default: {},
+			displayOptions: { show },
+			options: retriesOptions,
+		},
+	];
+}
+
+/** The question of Call and Ask: a spoken message, answered with one key. */
+export function approvalFields(show: Show): INodeProperties[] {
+	// The message is named `message`: n8n's human-review tools (AI Agent) fill that field themselves.
+	const voiceFields = promptFields(show)
+		.filter((field) => ['promptLanguage', 'promptVoiceId', 'promptSpeed'].includes(field.name))
+		.map((field) => ({ ...field, displayOptions: { show } }));
+	return [
+		{
+			displayName: 'Message',
+			name: 'message',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			required: true,
+			default: '',
+			placeholder: 'e.g. Your refund of 120 euros is ready to be sent.',
+			description: 'What the person hears when they pick up (text to speech)',
+			displayOptions: { show },
+		},
+		...voiceFields,
+		{
+			displayName: 'Approve Key',
+			name: 'approveKey',
+			type: 'string',
+			default: '1',
+			description: 'The key that approves',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Decline Key',
+			name: 'declineKey',
+			type: 'string',
+			default: '2',
+			description: 'The key that declines',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Say Which Keys to Press',
+			name: 'sayKeys',
+			type: 'boolean',
+			default: true,
+			description: 'Whether "Press 1 to approve, or 2 to decline." is spoken after the message',
+			displayOptions: { show },
+		},
+	];
+}
+
+/** How long to wait, and what the item says when nobody answers in time. */
+export function waitFields(show: Show): INodeProperties[] {
+	return [
+		{
+			displayName: 'Wait Limit (Minutes)',
+			name: 'waitLimit',
+			type: 'number',
+			typeOptions: { minValue: 0.5, numberPrecision: 1 },
+			default: DEFAULT_WAIT_LIMIT_MINUTES,
+			description:
+				'How long the execution waits for the answer. A caller who hangs up sends nothing, so the wait always ends: with the answer, or after this limit with "noAnswer".',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'When Nobody Answers',
+			name: 'noAnswer',
+			type: 'options',
+			default: 'output',
+			description: 'What the output item is when the wait limit passes without an answer',
+			displayOptions: { show },
+			options: [
+				{
+					name: 'Output an Item Saying So',
+					value: 'output',
+					description: 'The item has answered: false and outcome "noAnswer"; the workflow goes on',
+				},
+				{
+					name: 'Output an Error Item',
+					value: 'error',
+					description:
+						'The item is an error ("noAnswer"): with On Error set to "Continue (using error output)" it leaves by the error output',
+				},
+			],
+		},
+	];
+}
