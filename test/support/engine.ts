@@ -151,6 +151,8 @@ export interface RunOptions {
 	retry?: Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
 	/** How the execution was started: `manual` (default), or e.g. `retry` for "Retry" on a failed execution. */
 	mode?: WorkflowExecuteMode;
+	/** The execution's ID, which n8n's server sets; resume URLs need it. */
+	executionId?: string;
 }
 
 export interface RunResult {
@@ -159,6 +161,8 @@ export interface RunResult {
 	/** The node's error when the run stopped on it. */
 	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
 	run: IRun;
+	/** What ran it, to go on with a waiting execution (test/support/waiting.ts). */
+	engine: { workflow: Workflow; additionalData: IWorkflowExecuteAdditionalData; mode: WorkflowExecuteMode };
 }
 
 export async function runPiopiyNode({
@@ -169,6 +173,7 @@ export async function runPiopiyNode({
 	nodeType = PIOPIY_NODE_TYPE,
 	retry,
 	mode = 'manual',
+	executionId,
 }: RunOptions): Promise<RunResult> {
 	const source: INode = {
 		id: 'source',
@@ -212,6 +217,7 @@ export async function runPiopiyNode({
 		...hostAdditionalData(),
 		credentialsHelper: new TestCredentialsHelper({ piopiyApi: credentials }),
 		hooks,
+		...(executionId ? { executionId } : {}),
 	} as IWorkflowExecuteAdditionalData;
 
 	const runExecutionData = createRunExecutionData({
@@ -226,5 +232,6 @@ export async function runPiopiyNode({
 		items: taskData?.data?.main?.[0] ?? [],
 		error: (taskData?.error ?? run.data.resultData.error) as RunResult['error'],
 		run,
+		engine: { workflow, additionalData, mode },
 	};
 }

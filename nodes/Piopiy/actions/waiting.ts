@@ -77,12 +77,28 @@ export function withoutResumeSecret(text: string, secret: string | undefined): s
 	return redactSecrets(text, [secret]).replace(/\b(signature(?:=|%3D))[^&#\s"'<>]*/gi, '$1[redacted]');
 }
 
-/** The error with the resume URL's signature taken out of its message and description. */
+/** A value with the resume URL's signature taken out of every text in it (objects and arrays walked). */
+function redactDeep(value: unknown, secret: string | undefined, depth = 0): unknown {
+	if (typeof value === 'string') return withoutResumeSecret(value, secret);
+	if (depth > 6 || typeof value !== 'object' || value === null) return value;
+	const record = value as Record<string, unknown>;
+	for (const key of Object.keys(record)) {
+		// The node and workflow an n8n error points at hold parameters, not the request.
+		if (key === 'node' || key === 'workflow') continue;
+		record[key] = redactDeep(record[key], secret, depth + 1);
+	}
+	return value;
+}
+
+/**
+ * The error with the resume URL's signature taken out: Piopiy may echo the request body (which holds
+ * the URL) in its error, and n8n errors copy the message into `messages`, `errorResponse` and `stack`.
+ */
 function hideResumeSecret(error: unknown, secret: string | undefined): unknown {
 	if (!(error instanceof Error)) return error;
-	const described = error as Error & { description?: string };
-	described.message = withoutResumeSecret(described.message, secret);
-	if (typeof described.description === 'string') described.description = withoutResumeSecret(described.description, secret);
+	error.message = withoutResumeSecret(error.message, secret);
+	if (error.stack) error.stack = withoutResumeSecret(error.stack, secret);
+	redactDeep(error, secret);
 	return error;
 }
 

@@ -1,0 +1,230 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { runPiopiyNode } from '../support/engine';
+import { CALL_ID, everythingSeen } from '../support/fixtures';
+import { PiopiyTestServer } from '../support/piopiyServer';
+import { postAnswer, timeOut } from '../support/waiting';
+
+const server = new PiopiyTestServer();
+beforeAll(async () => server.start());
+afterAll(async () => server.stop());
+beforeEach(() => server.reset());
+
+const EXECUTION_ID = '4711';
+
+const ask = (parameters: object = {}) => ({
+	resource: 'call',
+	operation: 'askAndWait',
+	callId: CALL_ID,
+	promptType: 'say',
+	promptText: 'Press 1 to confirm, 2 to cancel',
+	promptLanguage: 'en-IN',
+	promptVoiceId: 'anika',
+	promptSpeed: 1,
+	waitLimit: 2,
+	...parameters,
+});
+
+const callAndAsk = (parameters: object = {}) => ({
+	resource: 'call',
+	operation: 'sendAndWait',
+	callerId: '+91 80 4567 8900',
+	toNumber: '+91 98765 43210',
+	message: 'Refund 120 euros to order 5521?',
+	promptLanguage: 'en-IN',
+	promptVoiceId: 'anika',
+	...parameters,
+});
+
+async function runAsk(parameters: object = {}, items?: IDataObject[]) {
+	return await runPiopiyNode({
+		parameters: ask(parameters),
+		credentials: server.credentials(),
+		executionId: EXECUTION_ID,
+		...(items ? { items } : {}),
+	});
+}
+
+/** The on_result URL of the Play and Get Input the node sent. */
+function resultUrl(index = 0): URL {
+	const body = server.requests[index].body as { pipeline: Array<{ on_result: { url: string } }> };
+	return new URL(body.pipeline[0].on_result.url);
+}
+
+describe('Call → Ask and Wait for Input', () => {
+	test('sends one Play and Get Input whose result goes to this execution, then the execution waits', async () => {
+		const before = Date.now();
+		const result = await runAsk();
+		expect(result.error).toBeUndefined();
+		expect(server.requests).toHaveLength(1);
+		expect(server.requests[0].path).toBe('/voice/pcmo/transfer');
+		expect(server.requests[0].violations).toEqual([]);
+		expect(server.requests[0].body).toEqual({
+			call_id: CALL_ID,
+			pipeline: [
+				{
+					action: 'play_get_input',
+					prompt: { type: 'say', say: 'Press 1 to confirm, 2 to cancel', language: 'en-IN', voice_id: 'anika', speed: 1 },
+					input: ['dtmf'],
+					on_result: { type: 'url', url: expect.any(String) },
+				},
+			],
+		});
+		const url = resultUrl();
+		// n8n's waiting-webhook URL of this execution, under the node's ID, naming the call asked.
+		expect(url.pathname).toBe(`/webhook-waiting/${EXECUTION_ID}/piopiy`);
+		expect(url.searchParams.get('call_id')).toBe(CALL_ID);
+		// The execution waits, for the wait limit (2 minutes).
+		const waitTill = result.run.waitTill as Date;
+		expect(waitTill.getTime()).toBeGreaterThanOrEqual(before + 120_000);
+		expect(waitTill.getTime()).toBeLessThanOrEqual(Date.now() + 120_000);
+		expect(result.run.status).toBe('waiting');
+	});
+
+	test('the answer posted to the resume URL is the output: digits, call_id and the body as it came', async () => {
+		const waiting = await runAsk();
+		const body = { call_id: CALL_ID, dtmf: '1', status: 'completed' };
+		const { reply, resumed } = await postAnswer(waiting, body, { call_id: CALL_ID });
+		expect(reply).toEqual({ status: 200, body: { received: true } });
+		expect(resumed?.error).toBeUndefined();
+		expect(resumed?.items).toEqual([
+			{
+				json: { answered: true, outcome: 'answered', digits: '1', speech: null, call_id: CALL_ID, response: body },
+				pairedItem: { item: 0 },
+			},
+		]);
+		expect(resumed?.run.status).toBe('success');
+		// The resume sends nothing: the question was asked once.
+		expect(server.requests).toHaveLength(1);
+	});
+
+	test('speech is read as well, from the names Piopiy may use', async () => {
+		const waiting = await runAsk({ inputModes: ['dtmf', 'speech'] });
+		const { resumed } = await postAnswer(waiting, { data: { transcript: 'yes please' } }, { call_id: CALL_ID });
+		expect(resumed?.items[0].json).toMatchObject({ answered: true, digits: null, speech: 'yes please', call_id: CALL_ID });
+	});
+
+	test('a post about another call changes nothing: 409, and the execution keeps waiting', async () => {
+		const waiting = await runAsk();
+		const other = '0f0e0d0c-0b0a-4908-8706-050403020100';
+		const { reply, returned, resumed } = await postAnswer(waiting, { call_id: other, digits: '1' }, { call_id: CALL_ID });
+		expect(reply.status).toBe(409);
+		expect(returned.workflowData).toBeUndefined();
+		expect(resumed).toBeUndefined();
+	});
+
+	test('when the wait limit passes, the output item says nobody answered', async () => {
+		const waiting = await runAsk();
+		const { items, error, run } = await timeOut(waiting);
+		expect(error).toBeUndefined();
+		expect(run.status).toBe('success');
+		expect(items).toEqual([
+			{
+				json: { answered: false, outcome: 'noAnswer', digits: null, speech: null, call_id: CALL_ID, waitedMinutes: 2 },
+				pairedItem: { item: 0 },
+			},
+		]);
+		expect(server.requests).toHaveLength(1);
+	});
+
+	test('"When Nobody Answers: Output an Error Item" makes the time-out an error item', async () => {
+		const waiting = await runPiopiyNode({
+			parameters: ask({ noAnswer: 'error' }),
+			credentials: server.credentials(),
+			executionId: EXECUTION_ID,
+			onError: 'continueErrorOutput',
+		});
+		const { run } = await timeOut(waiting);
+		const outputs = run.data.resultData.runData.Piopiy.at(-1)?.data?.main;
+		expect(outputs?.[0]).toEqual([]);
+		expect(outputs?.[1]).toEqual([
+			{ json: { error: 'Nobody answered within 2 minutes (Ask and Wait for Input)', message: 'noAnswer' }, pairedItem: { item: 0 } },
+		]);
+	});
+
+	test('more than one input item is refused, naming Loop Over Items, and nothing is sent', async () => {
+		const { error } = await runAsk({}, [{}, {}]);
+		expect(error?.message).toBe('Ask and Wait for Input waits for one answer per run, and it received 2 items: nothing was sent');
+		expect(error?.description).toMatch(/Loop Over Items/);
+		expect(server.requests).toHaveLength(0);
+	});
+
+	test('a bad wait limit is refused before anything is sent', async () => {
+		const { error } = await runAsk({ waitLimit: 0 });
+		expect(error?.message).toBe('Wait Limit (Minutes) is not valid: received 0');
+		expect(server.requests).toHaveLength(0);
+	});
+
+	test('a failed question does not wait, and the resume token appears in no error', async () => {
+		server.behaviour = (request) => ({ status: 400, body: { success: false, error: `bad url ${request.rawBody}` } });
+		const { error, run } = await runAsk();
+		const token = resultUrl().searchParams.get('signature');
+		expect(run.waitTill).toBeUndefined();
+		expect(error?.message).toMatch(/bad url/);
+		if (token) expect(everythingSeen(error)).not.toContain(token);
+		expect(everythingSeen(error)).not.toMatch(/signature=(?!\[redacted\])/);
+	});
+});
+
+describe('Call → Call and Ask (sendAndWait)', () => {
+	async function runCallAndAsk(parameters: object = {}) {
+		return await runPiopiyNode({ parameters: callAndAsk(parameters), credentials: server.credentials(), executionId: EXECUTION_ID });
+	}
+
+	test('places one PCMO call that speaks the message and the keys, and waits on the signed resume URL', async () => {
+		const result = await runCallAndAsk();
+		expect(result.error).toBeUndefined();
+		expect(server.requests).toHaveLength(1);
+		expect(server.requests[0].path).toBe('/voice/pcmo/call');
+		expect(server.requests[0].violations).toEqual([]);
+		expect(server.requests[0].body).toMatchObject({
+			caller_id: '918045678900',
+			to_number: '919876543210',
+			pipeline: [
+				{
+					action: 'play_get_input',
+					prompt: {
+						type: 'say',
+						say: 'Refund 120 euros to order 5521? Press 1 to approve, or 2 to decline.',
+						language: 'en-IN',
+						voice_id: 'anika',
+						speed: 1,
+					},
+					input: ['dtmf'],
+					dtmf: { min_digits: 1, max_digits: 1 },
+					on_result: { type: 'url', url: expect.any(String) },
+				},
+			],
+		});
+		const url = resultUrl();
+		expect(url.pathname).toBe(`/webhook-waiting/${EXECUTION_ID}/piopiy`);
+		expect(url.searchParams.get('signature')).toMatch(/^[0-9a-f]{64}$/);
+		expect(result.run.status).toBe('waiting');
+		// Before the answer the item already carries the call placed.
+		expect(result.items[0].json).toMatchObject({ approved: false, decision: 'noAnswer', call_id: expect.any(String) });
+	});
+
+	test.each([
+		[{ digits: '1' }, 'approved', true],
+		[{ digits: '2' }, 'declined', false],
+		[{ digits: '7' }, 'otherInput', false],
+	])('the key pressed decides: %j → %s', async (answer, decision, approved) => {
+		const waiting = await runCallAndAsk();
+		const { resumed } = await postAnswer(waiting, answer);
+		expect(resumed?.items[0].json).toMatchObject({ approved, decision, answered: true, response: answer });
+		expect(server.placedCalls()).toHaveLength(1);
+	});
+
+	test('nobody answers: approved false, decision noAnswer, the call placed once', async () => {
+		const waiting = await runCallAndAsk();
+		const { items } = await timeOut(waiting);
+		expect(items[0].json).toMatchObject({ approved: false, decision: 'noAnswer', answered: false });
+		expect(server.placedCalls()).toHaveLength(1);
+	});
+
+	test('the same key for approve and decline is refused, nothing sent', async () => {
+		const { error } = await runCallAndAsk({ declineKey: '1' });
+		expect(error?.message).toBe('Decline Key in item 0 is not valid: received "1"');
+		expect(server.requests).toHaveLength(0);
+	});
+});
