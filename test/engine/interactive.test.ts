@@ -74,6 +74,7 @@ describe('Call → Ask and Wait for Input', () => {
 		// n8n's waiting-webhook URL of this execution, under the node's ID, naming the call asked.
 		expect(url.pathname).toBe(`/webhook-waiting/${EXECUTION_ID}/piopiy`);
 		expect(url.searchParams.get('call_id')).toBe(CALL_ID);
+		expect(url.searchParams.get('piopiy_check')).toMatch(/^[0-9a-f]{64}$/);
 		// The execution waits, for the wait limit (2 minutes).
 		const waitTill = result.run.waitTill as Date;
 		expect(waitTill.getTime()).toBeGreaterThanOrEqual(before + 120_000);
@@ -84,7 +85,7 @@ describe('Call → Ask and Wait for Input', () => {
 	test('the answer posted to the resume URL is the output: digits, call_id and the body as it came', async () => {
 		const waiting = await runAsk();
 		const body = { call_id: CALL_ID, dtmf: '1', status: 'completed' };
-		const { reply, resumed } = await postAnswer(waiting, body, { call_id: CALL_ID });
+		const { reply, resumed } = await postAnswer(waiting, resultUrl(), body);
 		expect(reply).toEqual({ status: 200, body: { received: true } });
 		expect(resumed?.error).toBeUndefined();
 		expect(resumed?.items).toEqual([
@@ -100,15 +101,30 @@ describe('Call → Ask and Wait for Input', () => {
 
 	test('speech is read as well, from the names Piopiy may use', async () => {
 		const waiting = await runAsk({ inputModes: ['dtmf', 'speech'] });
-		const { resumed } = await postAnswer(waiting, { data: { transcript: 'yes please' } }, { call_id: CALL_ID });
+		const { resumed } = await postAnswer(waiting, resultUrl(), { data: { transcript: 'yes please' } });
 		expect(resumed?.items[0].json).toMatchObject({ answered: true, digits: null, speech: 'yes please', call_id: CALL_ID });
 	});
 
 	test('a post about another call changes nothing: 409, and the execution keeps waiting', async () => {
 		const waiting = await runAsk();
 		const other = '0f0e0d0c-0b0a-4908-8706-050403020100';
-		const { reply, returned, resumed } = await postAnswer(waiting, { call_id: other, digits: '1' }, { call_id: CALL_ID });
+		const { reply, returned, resumed } = await postAnswer(waiting, resultUrl(), { call_id: other, digits: '1' });
 		expect(reply.status).toBe(409);
+		expect(returned.workflowData).toBeUndefined();
+		expect(resumed).toBeUndefined();
+	});
+
+	test.each([
+		['without the check', (url: URL) => url.searchParams.delete('piopiy_check')],
+		['with a wrong check', (url: URL) => url.searchParams.set('piopiy_check', 'f'.repeat(64))],
+		['for another execution', (url: URL) => (url.pathname = url.pathname.replace(`/${EXECUTION_ID}/`, '/4712/'))],
+		['with the check of another call', (url: URL) => url.searchParams.set('call_id', '0f0e0d0c-0b0a-4908-8706-050403020100')],
+	])('a post %s is refused with 401 and the execution keeps waiting', async (_, forge) => {
+		const waiting = await runAsk();
+		const forged = resultUrl();
+		forge(forged);
+		const { reply, returned, resumed } = await postAnswer(waiting, forged, { digits: '1' });
+		expect(reply).toEqual({ status: 401, body: { error: 'Invalid token' } });
 		expect(returned.workflowData).toBeUndefined();
 		expect(resumed).toBeUndefined();
 	});
@@ -158,11 +174,11 @@ describe('Call → Ask and Wait for Input', () => {
 	test('a failed question does not wait, and the resume token appears in no error', async () => {
 		server.behaviour = (request) => ({ status: 400, body: { success: false, error: `bad url ${request.rawBody}` } });
 		const { error, run } = await runAsk();
-		const token = resultUrl().searchParams.get('signature');
+		const check = resultUrl().searchParams.get('piopiy_check') as string;
 		expect(run.waitTill).toBeUndefined();
 		expect(error?.message).toMatch(/bad url/);
-		if (token) expect(everythingSeen(error)).not.toContain(token);
-		expect(everythingSeen(error)).not.toMatch(/signature=(?!\[redacted\])/);
+		expect(everythingSeen(error)).not.toContain(check);
+		expect(everythingSeen(error)).not.toMatch(/(signature|piopiy_check)=(?!\[redacted\])/);
 	});
 });
 
@@ -210,7 +226,7 @@ describe('Call → Call and Ask (sendAndWait)', () => {
 		[{ digits: '7' }, 'otherInput', false],
 	])('the key pressed decides: %j → %s', async (answer, decision, approved) => {
 		const waiting = await runCallAndAsk();
-		const { resumed } = await postAnswer(waiting, answer);
+		const { resumed } = await postAnswer(waiting, resultUrl(), answer);
 		expect(resumed?.items[0].json).toMatchObject({ approved, decision, answered: true, response: answer });
 		expect(server.placedCalls()).toHaveLength(1);
 	});

@@ -46,8 +46,13 @@ export interface PostReply {
 	body: unknown;
 }
 
-/** A POST of `body` to the waiting webhook (the URL's signature is checked by n8n before this). */
-export async function postAnswer(result: RunResult, body: IDataObject, query: IDataObject = {}) {
+/**
+ * A POST of `body` to `url`, the resume URL the node sent (or a forged one). n8n's own checks of the
+ * URL (its signature or token) come before this and are proven end to end (test/e2e/interactive.e2e.ts).
+ */
+export async function postAnswer(result: RunResult, url: string | URL, body: IDataObject) {
+	const target = new URL(url);
+	const query = Object.fromEntries(target.searchParams);
 	const { workflow, additionalData, mode } = result.engine;
 	const data = stored(result);
 	const node = workflow.getNode(NODE_NAME) as INode;
@@ -64,7 +69,7 @@ export async function postAnswer(result: RunResult, body: IDataObject, query: ID
 	};
 	const requestAdditionalData = {
 		...additionalData,
-		httpRequest: { method: 'POST', body, query, headers: {}, params: {} },
+		httpRequest: { method: 'POST', body, query, headers: {}, params: {}, url: `${target.pathname}${target.search}`, originalUrl: `${target.pathname}${target.search}` },
 		httpResponse: response,
 	} as unknown as IWorkflowExecuteAdditionalData;
 	const piopiy = new Piopiy();

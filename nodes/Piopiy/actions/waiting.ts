@@ -10,9 +10,11 @@ import {
 } from 'n8n-workflow';
 
 import { DEFAULT_WAIT_LIMIT_MINUTES } from '../descriptions/interactive.description';
+import { ANSWER_CHECK_PARAMETER, answerCheck, answerCheckMatches, waitingPathIds } from '../helpers/answerCheck';
 import { InvalidFieldError, attempt, describeReceived } from '../helpers/errors';
 import { decideApproval, isAboutAnotherCall, readCallerAnswer, type CallerAnswer } from '../mapping/answer';
 import { waitLimitMs } from '../mapping/interactive';
+import type { PiopiyCredentials } from '../transport/types';
 import { redactSecrets } from '../../shared/redact';
 import { router } from './router';
 
@@ -50,35 +52,46 @@ const CALL_ID_PARAMETER = 'call_id';
 
 export interface ResumeUrl {
 	url: string;
-	/** The URL's signature or token: it resumes the execution, so it is kept out of every output. */
-	secret: string | undefined;
+	/** The URL's signature, token and check: they resume the execution, so they are kept out of every output. */
+	secrets: string[];
 }
 
 /**
  * This execution's resume URL for the node. Call and Ask (`sendAndWait`) uses n8n's signed URL
- * (`getSignedResumeUrl`, checked by HMAC on n8n 2.x); other operations use `$execution.resumeUrl`
- * (which carries the execution's resume token on 2.x) under the node's ID, so that the waiting
- * webhook above matches.
+ * (`getSignedResumeUrl`, whose HMAC n8n checks for `sendAndWait` operations on 1.x and 2.x). Ask and
+ * Wait uses `$execution.resumeUrl` (on 2.x it carries the execution's resume token, which n8n
+ * checks) under the node's ID, so that the waiting webhook above matches, with the call asked and
+ * the node's own check (helpers/answerCheck.ts), which `receiveAnswer` verifies on both lines.
  */
-export function resumeUrlFor(context: IExecuteFunctions, operation: string, callId?: string): ResumeUrl {
+export function resumeUrlFor(
+	context: IExecuteFunctions,
+	operation: string,
+	credentials: PiopiyCredentials,
+	callId = '',
+): ResumeUrl {
 	let url: URL;
-	if (operation === SEND_AND_WAIT_OPERATION && typeof context.getSignedResumeUrl === 'function') {
+	if (operation === SEND_AND_WAIT_OPERATION) {
 		url = new URL(context.getSignedResumeUrl());
 	} else {
 		url = new URL(String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0)));
-		url.pathname = `${url.pathname.replace(/\/$/, '')}/${encodeURIComponent(context.getNode().id)}`;
-		if (callId) url.searchParams.set(CALL_ID_PARAMETER, callId);
+		const nodeId = context.getNode().id;
+		url.pathname = `${url.pathname.replace(/\/$/, '')}/${encodeURIComponent(nodeId)}`;
+		url.searchParams.set(CALL_ID_PARAMETER, callId);
+		url.searchParams.set(ANSWER_CHECK_PARAMETER, answerCheck(credentials.apiToken, context.getExecutionId(), nodeId, callId));
 	}
-	return { url: url.toString(), secret: url.searchParams.get(SIGNATURE_PARAMETER) ?? undefined };
+	const secrets = [url.searchParams.get(SIGNATURE_PARAMETER), url.searchParams.get(ANSWER_CHECK_PARAMETER)];
+	return { url: url.toString(), secrets: secrets.filter((secret): secret is string => !!secret) };
 }
 
-/** Keeps a resume URL's signature out of a text (an error may echo the request). */
-export function withoutResumeSecret(text: string, secret: string | undefined): string {
-	return redactSecrets(text, [secret]).replace(/\b(signature(?:=|%3D))[^&#\s"'<>]*/gi, '$1[redacted]');
+const SECRET_PARAMETERS_IN_TEXT = new RegExp(`\\b((?:${SIGNATURE_PARAMETER}|${ANSWER_CHECK_PARAMETER})(?:=|%3D))[^&#\\s"'<>]*`, 'gi');
+
+/** Keeps a resume URL's secrets out of a text (an error may echo the request). */
+export function withoutResumeSecret(text: string, secrets: string[]): string {
+	return redactSecrets(text, secrets).replace(SECRET_PARAMETERS_IN_TEXT, '$1[redacted]');
 }
 
 /** A value with the resume URL's signature taken out of every text in it (objects and arrays walked). */
-function redactDeep(value: unknown, secret: string | undefined, depth = 0): unknown {
+function redactDeep(value: unknown, secret: string[], depth = 0): unknown {
 	if (typeof value === 'string') return withoutResumeSecret(value, secret);
 	if (depth > 6 || typeof value !== 'object' || value === null) return value;
 	const record = value as Record<string, unknown>;
@@ -94,7 +107,7 @@ function redactDeep(value: unknown, secret: string | undefined, depth = 0): unkn
  * The error with the resume URL's signature taken out: Piopiy may echo the request body (which holds
  * the URL) in its error, and n8n errors copy the message into `messages`, `errorResponse` and `stack`.
  */
-function hideResumeSecret(error: unknown, secret: string | undefined): unknown {
+function hideResumeSecret(error: unknown, secret: string[]): unknown {
 	if (!(error instanceof Error)) return error;
 	error.message = withoutResumeSecret(error.message, secret);
 	if (error.stack) error.stack = withoutResumeSecret(error.stack, secret);
@@ -149,7 +162,9 @@ export async function sendAndWaitForAnswer(this: IExecuteFunctions): Promise<INo
 	const limitMs = readWaitLimitMs(this);
 	const asError = this.getNodeParameter('noAnswer', 0, 'output') === 'error';
 
-	const { secret } = resumeUrlFor(this, operation);
+	const credentials = (await this.getCredentials('piopiyApi')) as unknown as PiopiyCredentials;
+	const callId = operation === SEND_AND_WAIT_OPERATION ? '' : String(this.getNodeParameter('callId', 0, '')).trim();
+	const { secrets: secret } = resumeUrlFor(this, operation, credentials, callId);
 	let sent: INodeExecutionData;
 	try {
 		[[sent]] = await router.call(this);
@@ -161,8 +176,7 @@ export async function sendAndWaitForAnswer(this: IExecuteFunctions): Promise<INo
 		return [[{ ...sent, json: { ...sent.json, error: withoutResumeSecret(String(sent.json.error), secret) } }]];
 	}
 
-	const callId = operation === SEND_AND_WAIT_OPERATION ? sent.json.call_id : this.getNodeParameter('callId', 0, '');
-	const timedOut = noAnswerItem(operation, asError, limitMs, typeof callId === 'string' ? callId.trim() : callId);
+	const timedOut = noAnswerItem(operation, asError, limitMs, operation === SEND_AND_WAIT_OPERATION ? sent.json.call_id : callId);
 	// What n8n forwards when the wait limit passes (see above); the answer replaces it when it comes.
 	const executeData = this.getExecuteData();
 	if (executeData) executeData.data = { main: [[timedOut]] };
@@ -182,6 +196,23 @@ export function answerItem(operation: string, answer: CallerAnswer, body: IDataO
 	return json;
 }
 
+/** Whether the post came to the URL Ask and Wait made (see helpers/answerCheck.ts). */
+async function carriesAnswerCheck(context: IWebhookFunctions, callId: string): Promise<boolean> {
+	const request = context.getRequestObject();
+	const ids = waitingPathIds(request.originalUrl ?? request.url ?? '');
+	if (!ids || ids.nodeId !== context.getNode().id) return false;
+	let credentials: PiopiyCredentials | undefined;
+	try {
+		credentials = (await context.getCredentials('piopiyApi')) as unknown as PiopiyCredentials;
+	} catch {
+		// Without the token nothing can be checked: the post is refused and the execution keeps waiting.
+		return false;
+	}
+	if (typeof credentials?.apiToken !== 'string' || credentials.apiToken === '') return false;
+	const expected = answerCheck(credentials.apiToken, ids.executionId, ids.nodeId, callId);
+	return answerCheckMatches((context.getQueryData() as IDataObject)[ANSWER_CHECK_PARAMETER], expected);
+}
+
 /**
  * The waiting webhook: Piopiy posts the caller's input here. n8n has already checked the URL's
  * signature (or token). A post about another call changes nothing: it is answered 409 and the
@@ -193,6 +224,10 @@ export async function receiveAnswer(this: IWebhookFunctions): Promise<IWebhookRe
 	const answer = readCallerAnswer(body);
 	const query = this.getQueryData() as IDataObject;
 	const askedCallId = typeof query[CALL_ID_PARAMETER] === 'string' ? (query[CALL_ID_PARAMETER] as string) : undefined;
+	if (operation !== SEND_AND_WAIT_OPERATION && !(await carriesAnswerCheck(this, askedCallId ?? ''))) {
+		this.getResponseObject().status(401).json({ error: 'Invalid token' });
+		return { noWebhookResponse: true };
+	}
 	if (isAboutAnotherCall(answer, askedCallId)) {
 		this.getResponseObject().status(409).json({ error: 'This input is about another call; the execution keeps waiting' });
 		return { noWebhookResponse: true };

@@ -30,7 +30,7 @@ export const callAskAndWait: PiopiyOperation = {
 	},
 	description,
 	waitsForAnswer: true,
-	prepare(itemIndex) {
+	prepare(itemIndex, credentials) {
 		const ui = readParameters(this, itemIndex, {
 			callId: '',
 			promptType: 'file',
@@ -43,8 +43,8 @@ export const callAskAndWait: PiopiyOperation = {
 			dtmfSettings: {},
 			retries: {},
 		});
-		const callId = typeof ui.callId === 'string' ? ui.callId.trim() : undefined;
-		const { url } = resumeUrlFor(this, ASK_AND_WAIT_OPERATION, callId);
+		const callId = typeof ui.callId === 'string' ? ui.callId.trim() : '';
+		const { url } = resumeUrlFor(this, ASK_AND_WAIT_OPERATION, credentials, callId);
 		return buildAskRequest(ui as QuestionUi & { callId: unknown }, url);
 	},
 };

@@ -32,7 +32,7 @@ export const callCallAndAsk: PiopiyOperation = {
 			declineKey: '2',
 			sayKeys: true,
 		});
-		const { url } = resumeUrlFor(this, SEND_AND_WAIT_OPERATION);
+		const { url } = resumeUrlFor(this, SEND_AND_WAIT_OPERATION, credentials);
 		return buildCallAndAskRequest(ui as unknown as ApprovalUi, url, credentials.appId);
 	},
 };
