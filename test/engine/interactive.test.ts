@@ -227,7 +227,9 @@ describe('Call → Call and Ask (sendAndWait)', () => {
 	])('the key pressed decides: %j → %s', async (answer, decision, approved) => {
 		const waiting = await runCallAndAsk();
 		const { resumed } = await postAnswer(waiting, resultUrl(), answer);
-		expect(resumed?.items[0].json).toMatchObject({ approved, decision, answered: true, response: answer });
+		// The post names no call: the call placed before waiting is the item's call_id.
+		expect(resumed?.items[0].json).toMatchObject({ approved, decision, answered: true, call_id: waiting.items[0].json.call_id, response: answer });
+		expect(waiting.items[0].json.call_id).toEqual(expect.any(String));
 		expect(server.placedCalls()).toHaveLength(1);
 	});
 

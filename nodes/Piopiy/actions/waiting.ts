@@ -196,6 +196,16 @@ export function answerItem(operation: string, answer: CallerAnswer, body: IDataO
 	return json;
 }
 
+/**
+ * The call Call and Ask placed, for a post that does not name it. While the execution waits, the
+ * node's input is the item a time-out would output, which holds the call ID Piopiy replied with;
+ * n8n evaluates `$json` of a waiting webhook against that item.
+ */
+function callPlacedBeforeWaiting(context: IWebhookFunctions): string | null {
+	const placed = attempt(() => context.evaluateExpression('{{ $json.call_id }}', 0));
+	return placed.ok && typeof placed.value === 'string' && placed.value !== '' ? placed.value : null;
+}
+
 /** Whether the post came to the URL Ask and Wait made (see helpers/answerCheck.ts). */
 async function carriesAnswerCheck(context: IWebhookFunctions, callId: string): Promise<boolean> {
 	const request = context.getRequestObject();
@@ -232,7 +242,7 @@ export async function receiveAnswer(this: IWebhookFunctions): Promise<IWebhookRe
 		this.getResponseObject().status(409).json({ error: 'This input is about another call; the execution keeps waiting' });
 		return { noWebhookResponse: true };
 	}
-	if (!answer.callId && askedCallId) answer.callId = askedCallId;
+	if (!answer.callId) answer.callId = askedCallId ?? callPlacedBeforeWaiting(this);
 	const keys = {
 		approve: String(this.getNodeParameter('approveKey', '1')),
 		decline: String(this.getNodeParameter('declineKey', '2')),
