@@ -300,7 +300,7 @@ describe(`Call → Call and Ask (sendAndWait) in n8n ${N8N_VERSION}: the appoint
 		);
 	}, 120_000);
 
-	it('a post without n8n\'s signature, or with a wrong one, changes nothing; the signed one resumes', async () => {
+	it('a post without n8n\'s signature, with a wrong one, or about another call changes nothing; the signed one resumes', async () => {
 		caller.reset(() => undefined);
 		const executionId = await start(IDS.appointment, PATHS.appointment, appointment);
 		await until(executionId, 'waiting');
@@ -313,8 +313,10 @@ describe(`Call → Call and Ask (sendAndWait) in n8n ${N8N_VERSION}: the appoint
 		const forged = [
 			await caller.post(unsigned.toString(), { call_id: callId, digits: '1' }),
 			await caller.post(wrong.toString(), { call_id: callId, digits: '1' }),
+			// The signed URL, but the input of another call.
+			await caller.post(url, { call_id: OTHER_CALL_ID, digits: '1' }),
 		];
-		expect(forged.map((post) => post.status)).toEqual([401, 401]);
+		expect(forged.map((post) => post.status)).toEqual([401, 401, 409]);
 		expect((await stack.storedExecution(executionId)).status).toBe('waiting');
 		expect(await caller.post(url, { call_id: callId, digits: '1' })).toMatchObject({ status: 200 });
 		const stored = await until(executionId, 'success');

@@ -233,6 +233,13 @@ describe('Call → Call and Ask (sendAndWait)', () => {
 		expect(server.placedCalls()).toHaveLength(1);
 	});
 
+	test('a post naming another call than the one placed changes nothing: 409', async () => {
+		const waiting = await runCallAndAsk();
+		const { reply, resumed } = await postAnswer(waiting, resultUrl(), { call_id: '0f0e0d0c-0b0a-4908-8706-050403020100', digits: '1' });
+		expect(reply.status).toBe(409);
+		expect(resumed).toBeUndefined();
+	});
+
 	test('nobody answers: approved false, decision noAnswer, the call placed once', async () => {
 		const waiting = await runCallAndAsk();
 		const { items } = await timeOut(waiting);

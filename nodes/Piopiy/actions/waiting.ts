@@ -58,7 +58,8 @@ export interface ResumeUrl {
 
 /**
  * This execution's resume URL for the node. Call and Ask (`sendAndWait`) uses n8n's signed URL
- * (`getSignedResumeUrl`, whose HMAC n8n checks for `sendAndWait` operations on 1.x and 2.x). Ask and
+ * (`getSignedResumeUrl`, whose HMAC n8n checks for `sendAndWait` operations: always on 2.x, on 1.x
+ * once the node asks for it with `setSignatureValidationRequired`). Ask and
  * Wait uses `$execution.resumeUrl` (on 2.x it carries the execution's resume token, which n8n
  * checks) under the node's ID, so that the waiting webhook above matches, with the call asked and
  * the node's own check (helpers/answerCheck.ts), which `receiveAnswer` verifies on both lines.
@@ -71,6 +72,9 @@ export function resumeUrlFor(
 ): ResumeUrl {
 	let url: URL;
 	if (operation === SEND_AND_WAIT_OPERATION) {
+		// n8n 1.x checks the signature only when the node asks for it, as n8n's own send-and-wait nodes
+		// do (2.x always checks it for `sendAndWait` and no longer has this method).
+		(context as { setSignatureValidationRequired?: () => void }).setSignatureValidationRequired?.();
 		url = new URL(context.getSignedResumeUrl());
 	} else {
 		url = new URL(String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0)));
@@ -238,11 +242,12 @@ export async function receiveAnswer(this: IWebhookFunctions): Promise<IWebhookRe
 		this.getResponseObject().status(401).json({ error: 'Invalid token' });
 		return { noWebhookResponse: true };
 	}
-	if (isAboutAnotherCall(answer, askedCallId)) {
+	const callAsked = askedCallId ?? callPlacedBeforeWaiting(this) ?? undefined;
+	if (isAboutAnotherCall(answer, callAsked)) {
 		this.getResponseObject().status(409).json({ error: 'This input is about another call; the execution keeps waiting' });
 		return { noWebhookResponse: true };
 	}
-	if (!answer.callId) answer.callId = askedCallId ?? callPlacedBeforeWaiting(this);
+	if (!answer.callId) answer.callId = callAsked ?? null;
 	const keys = {
 		approve: String(this.getNodeParameter('approveKey', '1')),
 		decline: String(this.getNodeParameter('declineKey', '2')),
