@@ -330,6 +330,9 @@ function banner(url: string, examples: string[]): void {
 			"  The Piopiy node's output shows the sandbox's answer (call_queued, call_id), and",
 			'  the sandbox prints the request here. No phone rings.',
 			'',
+			'  Interactive calls: in "Piopiy: appointment confirmation by phone", the execution',
+			'  waits for the caller; the sandbox presses 1 after 5 s, or type keys + Enter here.',
+			'',
 			`  Piopiy sandbox   ${sandbox?.url}  (credential "${SANDBOX_CREDENTIAL.name}")`,
 			`  Examples         ${examples.length} workflows from examples/`,
 			`  n8n's log        ${relative(N8N_LOG)}`,
@@ -349,7 +352,7 @@ async function main(): Promise<void> {
 	await provision(runtime);
 
 	log(`starting the Piopiy sandbox on 127.0.0.1:${SANDBOX.port}…`);
-	sandbox = await startSandbox({ port: SANDBOX.port, log: (line) => console.log(line) });
+	sandbox = await startSandbox({ port: SANDBOX.port, log: (line) => console.log(line), input: process.stdin });
 	log(`  sandbox listening on ${sandbox.url}`);
 
 	installPackage();

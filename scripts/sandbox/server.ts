@@ -10,8 +10,15 @@
  *
  * Besides Piopiy's endpoints it answers `GET /` (what it is) and `GET /_sandbox/requests` (the last
  * requests it received, secrets removed).
+ *
+ * It also plays the caller (scripts/sandbox/caller.ts): a question asked with a result URL (Ask and
+ * Wait for Input, Call and Ask) is answered with the key 1 after 5 seconds, or with the keys typed in
+ * the terminal.
  */
+import type { Readable } from 'node:stream';
+
 import { BALANCE_PATH, PiopiyTestServer, type RecordedRequest, type Reply } from '../../test/support/piopiyServer';
+import { sandboxCallerOptionsFromEnv, startSandboxCaller } from './caller';
 import { SANDBOX } from './config';
 
 /** How many received requests are kept for `GET /_sandbox/requests`. */
@@ -104,8 +111,10 @@ function dropRecord(server: PiopiyTestServer, request: RecordedRequest): void {
 export async function startSandbox({
 	port = SANDBOX.port,
 	log = (line: string) => console.log(line),
-}: { port?: number; log?: (line: string) => void } = {}): Promise<Sandbox> {
+	input,
+}: { port?: number; log?: (line: string) => void; input?: Readable } = {}): Promise<Sandbox> {
 	const server = new PiopiyTestServer({ token: SANDBOX.token, appId: SANDBOX.appId, appSecret: SANDBOX.appSecret });
+	const caller = startSandboxCaller({ ...sandboxCallerOptionsFromEnv(), input, log });
 	server.behaviour = (request, self): Reply => {
 		if (self.requests.length > KEEP_REQUESTS) self.requests.splice(0, self.requests.length - KEEP_REQUESTS);
 		if (request.method === 'GET' && request.path === '/_sandbox/requests') {
@@ -123,7 +132,7 @@ export async function startSandbox({
 				},
 			};
 		}
-		const reply = self.standardReply(request);
+		const reply = (caller.behaviour(request, self) as Reply | undefined) ?? self.standardReply(request);
 		const time = new Date().toISOString().slice(11, 19);
 		log(`[piopiy-sandbox] ${time} ${request.method} ${request.path} → ${'status' in reply ? reply.status : '-'} ${summarize(request, reply)}`);
 		return reply;
@@ -139,11 +148,19 @@ export async function startSandbox({
 		}
 		throw error;
 	}
-	return { url: server.url, port, server, stop: () => server.stop() };
+	return {
+		url: server.url,
+		port,
+		server,
+		stop: () => {
+			caller.stop();
+			return server.stop();
+		},
+	};
 }
 
 async function main(): Promise<void> {
-	const sandbox = await startSandbox();
+	const sandbox = await startSandbox({ input: process.stdin });
 	console.log(`[piopiy-sandbox] listening on ${sandbox.url}`);
 	console.log(
 		`[piopiy-sandbox]   credential: Base URL and Account API URL ${sandbox.url}, App ID ${SANDBOX.appId}; API Token and App Secret in scripts/sandbox/config.ts`,

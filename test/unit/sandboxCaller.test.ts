@@ -1,0 +1,75 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+
+import { startSandboxCaller } from '../../scripts/sandbox/caller';
+import { CALL_ID } from '../support/fixtures';
+import { PiopiyTestServer } from '../support/piopiyServer';
+
+/** The `npm start` sandbox's caller: answers a question with the default keys, or with typed ones. */
+describe('sandbox caller', () => {
+	const piopiy = new PiopiyTestServer();
+	const received: Array<{ url: string; body: unknown }> = [];
+	const n8n = createServer((request: IncomingMessage, response) => {
+		let raw = '';
+		request.on('data', (chunk) => (raw += chunk));
+		request.on('end', () => {
+			received.push({ url: request.url ?? '', body: JSON.parse(raw) });
+			response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"received":true}');
+		});
+	});
+	let resultUrl = '';
+
+	beforeAll(async () => {
+		await piopiy.start();
+		await new Promise<void>((resolve) => n8n.listen(0, '127.0.0.1', resolve));
+		resultUrl = `http://127.0.0.1:${(n8n.address() as AddressInfo).port}/webhook-waiting/7/node?signature=abc`;
+	});
+	afterAll(async () => {
+		await piopiy.stop();
+		await new Promise((resolve) => n8n.close(resolve));
+	});
+	beforeEach(() => {
+		received.length = 0;
+		piopiy.reset();
+	});
+
+	async function ask() {
+		const response = await fetch(`${piopiy.url}/voice/pcmo/transfer`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${piopiy.token}` },
+			body: JSON.stringify({
+				call_id: CALL_ID,
+				pipeline: [{ action: 'play_get_input', prompt: { type: 'file', file_name: 'q.mp3' }, input: ['dtmf'], on_result: { type: 'url', url: resultUrl } }],
+			}),
+		});
+		expect(response.status).toBe(200);
+	}
+
+	const until = async (condition: () => boolean) => {
+		for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+	};
+
+	test('answers the default keys after the delay, to the result URL, naming the call', async () => {
+		const lines: string[] = [];
+		const caller = startSandboxCaller({ defaultAnswer: '1', delayMs: 20, log: (line) => lines.push(line) });
+		piopiy.behaviour = caller.behaviour;
+		await ask();
+		await until(() => received.length > 0);
+		caller.stop();
+		expect(received).toEqual([{ url: '/webhook-waiting/7/node?signature=abc', body: { call_id: CALL_ID, digits: '1' } }]);
+		expect(lines.join('\n')).toMatch(/pressed 1 → n8n answered 200/);
+	});
+
+	test('keys typed in the terminal answer first; nothing else is posted', async () => {
+		const input = new PassThrough();
+		const caller = startSandboxCaller({ defaultAnswer: '1', delayMs: 5_000, input, log: () => undefined });
+		piopiy.behaviour = caller.behaviour;
+		await ask();
+		input.write('42#\n');
+		await until(() => received.length > 0);
+		caller.stop();
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(received).toEqual([{ url: '/webhook-waiting/7/node?signature=abc', body: { call_id: CALL_ID, digits: '42#' } }]);
+	});
+});
