@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { ScriptedCaller, type Question } from '../support/caller';
 import { CALL_ID } from '../support/fixtures';
+import { firstOutput, startFromWebhook, untilStatus } from './support/executions';
 import { GOOD_CREDENTIAL, N8N_VERSION, startStack, TYPE_PREFIX, type Stack } from './support/stack';
 import { forE2e, readExample, type Workflow } from './support/workflows';
 
@@ -101,40 +102,9 @@ beforeEach(() => {
 	caller.reset();
 });
 
-/** Starts a published workflow from its production webhook; returns the new execution's ID. */
-async function start(workflowId: string, path: string, body: unknown): Promise<string> {
-	const before = new Set((await stack.executions(workflowId)).map((execution) => execution.id));
-	const response = await fetch(new URL(`/webhook/${path}`, stack.url), {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify(body),
-	});
-	expect(response.status).toBe(200);
-	const deadline = Date.now() + 30_000;
-	for (;;) {
-		const added = (await stack.executions(workflowId)).filter((execution) => !before.has(execution.id));
-		if (added.length === 1) return added[0].id;
-		if (Date.now() > deadline) throw new Error(`no new execution of ${workflowId}`);
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
-}
-
-/** Waits until the stored execution has `status` (e.g. "waiting", "success"). */
-async function until(executionId: string, status: string, timeoutMs = 60_000) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const stored = await stack.storedExecution(executionId);
-		if (stored.status === status) return stored;
-		if (Date.now() > deadline) throw new Error(`execution ${executionId} is "${stored.status}", not "${status}", after ${timeoutMs} ms`);
-		await new Promise((resolve) => setTimeout(resolve, 300));
-	}
-}
-
-/** The first item a node output in a stored execution (its last run). */
-function output(stored: Awaited<ReturnType<Stack['storedExecution']>>, nodeName: string) {
-	const runs = stored.data.resultData.runData[nodeName] ?? [];
-	return runs[runs.length - 1]?.data?.main?.[0]?.[0]?.json as Record<string, unknown> | undefined;
-}
+const start = (workflowId: string, path: string, body: unknown) => startFromWebhook(stack, workflowId, path, body);
+const until = (executionId: string, status: string, timeoutMs?: number) => untilStatus(stack, executionId, status, timeoutMs);
+const output = firstOutput;
 
 /** The one question the stand-in's caller heard. */
 function onlyQuestion(): Question {
