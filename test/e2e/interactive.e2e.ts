@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
-
 import { ScriptedCaller, type Question } from '../support/caller';
 import { CALL_ID } from '../support/fixtures';
-import { firstOutput, startFromWebhook, untilStatus } from './support/executions';
+import { askWorkflow, firstOutput, startFromWebhook, untilStatus } from './support/executions';
 import { GOOD_CREDENTIAL, N8N_VERSION, startStack, TYPE_PREFIX, type Stack } from './support/stack';
-import { forE2e, readExample, type Workflow } from './support/workflows';
+import { forE2e, readExample } from './support/workflows';
 
 /**
  * Asking and waiting in a real n8n (issue 17): published workflows started from their production
@@ -20,53 +18,6 @@ const OTHER_CALL_ID = '0f0e0d0c-0b0a-4908-8706-050403020100';
 const IDS = { ask: 'E2eAskAndWait001', askShort: 'E2eAskAndWait002', appointment: 'E2eExApptConf001' };
 const PATHS = { ask: 'e2e-ask', askShort: 'e2e-ask-short', appointment: 'piopiy-appointment' };
 
-/** Webhook → Piopiy Call → Ask and Wait for Input (the call ID from the post) → No Operation. */
-function askWorkflow(id: string, path: string, waitLimit: number): Workflow {
-	return {
-		id,
-		name: `e2e: ask and wait (${waitLimit} min)`,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-		nodes: [
-			{
-				id: randomUUID(),
-				name: 'Start',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path, options: {} },
-			},
-			{
-				id: randomUUID(),
-				name: 'Ask',
-				type: `${typePrefix}piopiy`,
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: {
-					resource: 'call',
-					operation: 'askAndWait',
-					callId: '={{ $json.body.call_id }}',
-					promptType: 'say',
-					promptText: 'Press 1 to confirm, 2 to cancel',
-					promptLanguage: 'en-IN',
-					promptVoiceId: 'anika',
-					promptSpeed: 1,
-					inputModes: ['dtmf', 'speech'],
-					waitLimit,
-				},
-				credentials: { piopiyApi: { ...GOOD_CREDENTIAL } },
-			},
-			{ id: randomUUID(), name: 'After the answer', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [440, 0], parameters: {} },
-		],
-		connections: {
-			Start: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] },
-			Ask: { main: [[{ node: 'After the answer', type: 'main', index: 0 }]] },
-		},
-	};
-}
-
 let stack: Stack;
 const caller = new ScriptedCaller();
 
@@ -76,8 +27,8 @@ beforeAll(async () => {
 		install: 'communityPackage',
 		wrongTokenCredential: false,
 		workflows: [
-			askWorkflow(IDS.ask, PATHS.ask, 5),
-			askWorkflow(IDS.askShort, PATHS.askShort, 0.5),
+			askWorkflow({ id: IDS.ask, path: PATHS.ask, waitLimit: 5, typePrefix }),
+			askWorkflow({ id: IDS.askShort, path: PATHS.askShort, waitLimit: 0.5, typePrefix }),
 			forE2e(readExample('appointment-confirmation-by-phone.json'), { id: IDS.appointment, credential: GOOD_CREDENTIAL, typePrefix }),
 		],
 	});

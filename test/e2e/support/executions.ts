@@ -1,4 +1,7 @@
-import type { Stack, StoredExecution } from './stack';
+import { randomUUID } from 'node:crypto';
+
+import { GOOD_CREDENTIAL, type Stack, type StoredExecution } from './stack';
+import type { Workflow } from './workflows';
 
 /** Driving executions that wait (issue 17): start one from a production webhook, wait for a status. */
 
@@ -35,4 +38,51 @@ export async function untilStatus(stack: Stack, executionId: string, status: str
 export function firstOutput(stored: StoredExecution, nodeName: string, connection = 'main'): Record<string, unknown> | undefined {
 	const runs = (stored.data.resultData.runData[nodeName] ?? []) as Array<{ data?: Record<string, Array<Array<{ json: Record<string, unknown> }>>> }>;
 	return runs[runs.length - 1]?.data?.[connection]?.[0]?.[0]?.json;
+}
+
+/** Webhook → Piopiy Call → Ask and Wait for Input (the call ID from the post) → No Operation. */
+export function askWorkflow({ id, path, waitLimit, typePrefix }: { id: string; path: string; waitLimit: number; typePrefix: string }): Workflow {
+	return {
+		id,
+		name: `e2e: ask and wait (${waitLimit} min)`,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+		nodes: [
+			{
+				id: randomUUID(),
+				name: 'Start',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: randomUUID(),
+				parameters: { httpMethod: 'POST', path, options: {} },
+			},
+			{
+				id: randomUUID(),
+				name: 'Ask',
+				type: `${typePrefix}piopiy`,
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {
+					resource: 'call',
+					operation: 'askAndWait',
+					callId: '={{ $json.body.call_id }}',
+					promptType: 'say',
+					promptText: 'Press 1 to confirm, 2 to cancel',
+					promptLanguage: 'en-IN',
+					promptVoiceId: 'anika',
+					promptSpeed: 1,
+					inputModes: ['dtmf', 'speech'],
+					waitLimit,
+				},
+				credentials: { piopiyApi: { ...GOOD_CREDENTIAL } },
+			},
+			{ id: randomUUID(), name: 'After the answer', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [440, 0], parameters: {} },
+		],
+		connections: {
+			Start: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] },
+			Ask: { main: [[{ node: 'After the answer', type: 'main', index: 0 }]] },
+		},
+	};
 }

@@ -87,8 +87,8 @@ export interface Stack {
 	 * webhook at `webhookPath` answers.
 	 */
 	publish(workflowId: string, webhookPath: string): Promise<void>;
-	/** Starts an `n8n worker` on the same user folder, database and environment (queue mode). */
-	startWorker(name: string): Promise<RunningN8n>;
+	/** Starts an `n8n worker` on the same user folder, database and environment (queue mode), plus `extraEnv`. */
+	startWorker(name: string, extraEnv?: Record<string, string>): Promise<RunningN8n>;
 	/** `n8n execute --id`. */
 	execute(workflowId: string): Promise<ExecuteOutcome>;
 	executions(workflowId: string): Promise<Array<{ id: string; status: string; mode: string }>>;
@@ -263,11 +263,11 @@ export async function startStack({
 					await new Promise((resolve) => setTimeout(resolve, 250));
 				}
 			},
-			async startWorker(workerName) {
+			async startWorker(workerName, extraEnv = {}) {
 				const worker = await n8n.startN8n({
 					userFolder,
 					customExtensions: extensions,
-					env,
+					env: { ...env, ...extraEnv },
 					command: 'worker',
 					log: (line) => log(`[e2e:${name}:${workerName}] ${line}`),
 				});
