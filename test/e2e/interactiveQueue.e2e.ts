@@ -64,7 +64,9 @@ test(`queue mode, n8n ${N8N_VERSION}: waiting executions are resumed through the
 	stack.piopiy.reset();
 	stack.piopiy.behaviour = caller.behaviour;
 	const started = Date.now();
-	const ids = await Promise.all(Array.from({ length: RUNS }, () => startFromWebhook(stack, ASK.id, ASK.path, { call_id: CALL_ID })));
+	// Started one after the other (each start returns as soon as n8n queued it), so each ID is known.
+	const ids: string[] = [];
+	for (let run = 0; run < RUNS; run++) ids.push(await startFromWebhook(stack, ASK.id, ASK.path, { call_id: CALL_ID }));
 	const stored = await Promise.all(ids.map((id) => untilStatus(stack, id, 'success', 120_000)));
 	const finishedAt = Date.now();
 
