@@ -55,7 +55,8 @@ describe('sandbox caller', () => {
 		const caller = startSandboxCaller({ defaultAnswer: '1', delayMs: 20, log: (line) => lines.push(line) });
 		piopiy.behaviour = caller.behaviour;
 		await ask();
-		await until(() => received.length > 0);
+		// The caller logs once n8n has answered its post.
+		await until(() => lines.some((line) => line.includes('pressed')));
 		caller.stop();
 		expect(received).toEqual([{ url: '/webhook-waiting/7/node?signature=abc', body: { call_id: CALL_ID, digits: '1' } }]);
 		expect(lines.join('\n')).toMatch(/pressed 1 → n8n answered 200/);
