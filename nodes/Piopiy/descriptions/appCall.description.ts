@@ -41,3 +41,17 @@ export function appCallFields(displayOptions: IDisplayOptions): INodeProperties[
 		},
 	];
 }
+
+/** The Call ID of an operation on a live call (transfer, hang up, ask and wait). */
+export function callIdField(displayOptions: IDisplayOptions, description: string): INodeProperties {
+	return {
+		displayName: 'Call ID',
+		name: 'callId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
+		description,
+		displayOptions,
+	};
+}

@@ -1,6 +1,6 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
-import { dtmfSettingsFields, promptFields, retriesOptions } from './pipeline.description';
+import { dtmfSettingsField, inputModesField, promptFields, retriesField } from './pipeline.description';
 
 /**
  * Fields of the operations that ask the caller and wait for the answer in the same execution
@@ -14,39 +14,7 @@ export const DEFAULT_WAIT_LIMIT_MINUTES = 5;
 
 /** The question of Ask and Wait for Input: a Play and Get Input without its result URL. */
 export function questionFields(show: Show): INodeProperties[] {
-	return [
-		...promptFields(show),
-		{
-			displayName: 'Input',
-			name: 'inputModes',
-			type: 'multiOptions',
-			default: ['dtmf'],
-			description: 'What the caller may answer with',
-			displayOptions: { show },
-			options: [
-				{ name: 'DTMF (Keypad)', value: 'dtmf' },
-				{ name: 'Speech', value: 'speech' },
-			],
-		},
-		{
-			displayName: 'DTMF Settings',
-			name: 'dtmfSettings',
-			type: 'collection',
-			placeholder: 'Add Setting',
-			default: {},
-			displayOptions: { show },
-			options: dtmfSettingsFields,
-		},
-		{
-			displayName: 'Retries',
-			name: 'retries',
-			type: 'collection',
-			placeholder: 'Add Retry Setting',
-			default: {},
-			displayOptions: { show },
-			options: retriesOptions,
-		},
-	];
+	return [...promptFields(show), inputModesField(show), dtmfSettingsField(show), retriesField(show)];
 }
 
 /** The question of Call and Ask: a spoken message, answered with one key. */

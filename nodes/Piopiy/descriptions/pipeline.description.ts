@@ -156,7 +156,7 @@ const endpointFields: INodeProperties[] = [
 	},
 ];
 
-export const dtmfSettingsFields: INodeProperties[] = [
+const dtmfSettingsFields: INodeProperties[] = [
 	{
 		displayName: 'Finish On Key',
 		name: 'finishOnKey',
@@ -207,7 +207,7 @@ export const dtmfSettingsFields: INodeProperties[] = [
 ];
 
 /** The options of a Play and Get Input's Retries collection. */
-export const retriesOptions: INodeProperties[] = [
+const retriesOptions: INodeProperties[] = [
 	retryPromptField('Invalid Input Prompt', 'invalidPrompt', 'Played when the input is not valid'),
 	{
 		displayName: 'Max Retries',
@@ -219,6 +219,46 @@ export const retriesOptions: INodeProperties[] = [
 	},
 	retryPromptField('No Input Prompt', 'noInputPrompt', 'Played when the caller does not answer'),
 ];
+
+/** Play and Get Input's Input, DTMF Settings and Retries fields (also the question of Ask and Wait). */
+export function inputModesField(show: Show): INodeProperties {
+	return {
+		displayName: 'Input',
+		name: 'inputModes',
+		type: 'multiOptions',
+		default: ['dtmf'],
+		description: 'What the caller may answer with',
+		displayOptions: { show },
+		options: [
+			{ name: 'DTMF (Keypad)', value: 'dtmf' },
+			{ name: 'Speech', value: 'speech' },
+		],
+	};
+}
+
+export function dtmfSettingsField(show: Show): INodeProperties {
+	return {
+		displayName: 'DTMF Settings',
+		name: 'dtmfSettings',
+		type: 'collection',
+		placeholder: 'Add Setting',
+		default: {},
+		displayOptions: { show },
+		options: dtmfSettingsFields,
+	};
+}
+
+export function retriesField(show: Show): INodeProperties {
+	return {
+		displayName: 'Retries',
+		name: 'retries',
+		type: 'collection',
+		placeholder: 'Add Retry Setting',
+		default: {},
+		displayOptions: { show },
+		options: retriesOptions,
+	};
+}
 
 /** The fields of one pipeline action; each shows only for its action type. */
 const actionFields: INodeProperties[] = [
@@ -284,18 +324,7 @@ const actionFields: INodeProperties[] = [
 	},
 	// Play and Get Input
 	...promptFields(whenPlayGetInput),
-	{
-		displayName: 'Input',
-		name: 'inputModes',
-		type: 'multiOptions',
-		default: ['dtmf'],
-		description: 'What the caller may answer with',
-		displayOptions: { show: whenPlayGetInput },
-		options: [
-			{ name: 'DTMF (Keypad)', value: 'dtmf' },
-			{ name: 'Speech', value: 'speech' },
-		],
-	},
+	inputModesField(whenPlayGetInput),
 	// Play and Get Input, Input
 	{
 		displayName: 'Send Result To',
@@ -325,24 +354,8 @@ const actionFields: INodeProperties[] = [
 		description: 'The PCMO reference that receives the input',
 		displayOptions: { show: { ...whenCollectingInput, onResultType: ['pcmo'] } },
 	},
-	{
-		displayName: 'DTMF Settings',
-		name: 'dtmfSettings',
-		type: 'collection',
-		placeholder: 'Add Setting',
-		default: {},
-		displayOptions: { show: whenCollectingInput },
-		options: dtmfSettingsFields,
-	},
-	{
-		displayName: 'Retries',
-		name: 'retries',
-		type: 'collection',
-		placeholder: 'Add Retry Setting',
-		default: {},
-		displayOptions: { show: whenPlayGetInput },
-		options: retriesOptions,
-	},
+	dtmfSettingsField(whenCollectingInput),
+	retriesField(whenPlayGetInput),
 	// Param
 	scalarMapField({
 		displayName: 'Parameters',

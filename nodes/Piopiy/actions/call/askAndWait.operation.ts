@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { callIdField } from '../../descriptions/appCall.description';
 import { questionFields, waitFields } from '../../descriptions/interactive.description';
 import { buildAskRequest, type QuestionUi } from '../../mapping/interactive';
 import { readParameters, type PiopiyOperation } from '../types';
@@ -8,16 +9,7 @@ import { ASK_AND_WAIT_OPERATION, resumeUrlFor } from '../waiting';
 const show = { resource: ['call'], operation: [ASK_AND_WAIT_OPERATION] };
 
 const description: INodeProperties[] = [
-	{
-		displayName: 'Call ID',
-		name: 'callId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
-		description: 'The ID of the live call to ask, as Piopiy reported it when the call was placed or in its call events',
-		displayOptions: { show },
-	},
+	callIdField({ show }, 'The ID of the live call to ask, as Piopiy reported it when the call was placed or in its call events'),
 	...questionFields(show),
 	...waitFields(show),
 ];

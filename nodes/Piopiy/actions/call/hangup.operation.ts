@@ -1,21 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { callIdField } from '../../descriptions/appCall.description';
 import { buildHangupRequest, OTHER_CAUSE, type HangupUi } from '../../mapping/callControl';
 import { readParameters, type PiopiyOperation } from '../types';
 
 const show = { resource: ['call'], operation: ['hangup'] };
 
 const description: INodeProperties[] = [
-	{
-		displayName: 'Call ID',
-		name: 'callId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
-		description: 'The ID of the live call to end',
-		displayOptions: { show },
-	},
+	callIdField({ show }, 'The ID of the live call to end'),
 	{
 		displayName: 'Cause',
 		name: 'cause',

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { callIdField } from '../../descriptions/appCall.description';
 import { pipelineFields } from '../../descriptions/pipeline.description';
 import { buildTransferRequest, type TransferUi } from '../../mapping/callControl';
 import { pipelineParameters } from '../pipelineParameters';
@@ -8,16 +9,7 @@ import { readParameters, type PiopiyOperation } from '../types';
 const show = { resource: ['call'], operation: ['transfer'] };
 
 const description: INodeProperties[] = [
-	{
-		displayName: 'Call ID',
-		name: 'callId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
-		description: 'The ID of the live call, as Piopiy reported it when the call was placed or in its call events',
-		displayOptions: { show },
-	},
+	callIdField({ show }, 'The ID of the live call, as Piopiy reported it when the call was placed or in its call events'),
 	...pipelineFields({ show }),
 ];
 
