@@ -93,6 +93,22 @@ const OPERATIONS: OperationCase[] = [
 		required: ['Call ID'],
 	},
 	{
+		action: 'Ask a caller and wait for the answer',
+		resource: 'Call',
+		operation: 'Ask and Wait for Input',
+		screenshot: 'call-ask-and-wait.png',
+		fields: ['Call ID', 'Prompt Type', 'Prompt File Name or URL', 'Input', 'DTMF Settings', 'Retries', 'Wait Limit (Minutes)', 'When Nobody Answers'],
+		required: ['Call ID'],
+	},
+	{
+		action: 'Call a person and wait for approval',
+		resource: 'Call',
+		operation: 'Call and Ask',
+		screenshot: 'call-call-and-ask.png',
+		fields: ['Caller ID', 'To Number', 'App ID', 'Message', 'Language', 'Voice ID', 'Approve Key', 'Decline Key', 'Say Which Keys to Press', 'Wait Limit (Minutes)', 'When Nobody Answers'],
+		required: ['Caller ID', 'To Number', 'Message'],
+	},
+	{
 		action: 'Get the account balance',
 		resource: 'Account',
 		operation: 'Get Balance',
