@@ -96,6 +96,7 @@ describe(`Call → Ask and Wait for Input in n8n ${N8N_VERSION}`, () => {
 		const check = new URL(question.url).searchParams.get('piopiy_check') as string;
 		expect(stored.raw).not.toContain(check);
 		expect(stack.filesContaining(check)).toEqual([]);
+		expect(stack.n8n.logs()).not.toContain(check);
 		process.stderr.write(
 			`[interactive] n8n ${N8N_VERSION} ask and wait: request ${JSON.stringify(stack.piopiy.requests[0].body).replace(/(signature|piopiy_check)=[0-9a-f]+/g, '$1=…')}\n` +
 				`  resume received: POST ${new URL(question.url).pathname} ${JSON.stringify(caller.posts[0].body)} → ${caller.posts[0].status}\n` +
@@ -214,6 +215,7 @@ describe(`Call → Call and Ask (sendAndWait) in n8n ${N8N_VERSION}: the appoint
 		expect(stack.piopiy.requests).toHaveLength(2);
 		expect(stored.raw).not.toContain(signature);
 		expect(stack.filesContaining(signature)).toEqual([]);
+		expect(stack.n8n.logs()).not.toContain(signature);
 		process.stderr.write(
 			`[interactive] n8n ${N8N_VERSION} call and ask (${key}): request ${JSON.stringify(call.body).replace(/signature=[0-9a-f]+/g, 'signature=…')}\n` +
 				`  resume received: POST ${new URL(question.url).pathname} ${JSON.stringify(caller.posts[0].body)} → ${caller.posts[0].status}\n` +

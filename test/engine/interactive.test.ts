@@ -171,6 +171,21 @@ describe('Call → Ask and Wait for Input', () => {
 		expect(server.requests).toHaveLength(0);
 	});
 
+	test('with Continue On Fail a failed question is an error item, the execution does not wait, no secret in it', async () => {
+		server.behaviour = (request) => ({ status: 400, body: { success: false, error: `bad url ${request.rawBody}` } });
+		const { items, run } = await runPiopiyNode({
+			parameters: ask(),
+			credentials: server.credentials(),
+			executionId: EXECUTION_ID,
+			onError: 'continueRegularOutput',
+		});
+		expect(run.waitTill).toBeUndefined();
+		expect(run.status).toBe('success');
+		expect(items).toHaveLength(1);
+		expect(items[0].json).toEqual({ error: expect.stringMatching(/^Piopiy refused the request \(HTTP 400\): bad url/), message: 'refused' });
+		expect(JSON.stringify(items)).not.toContain(resultUrl().searchParams.get('piopiy_check') as string);
+	});
+
 	test('a failed question does not wait, and the resume token appears in no error', async () => {
 		server.behaviour = (request) => ({ status: 400, body: { success: false, error: `bad url ${request.rawBody}` } });
 		const { error, run } = await runAsk();
