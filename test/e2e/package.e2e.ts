@@ -170,9 +170,11 @@ describe('installed as a community package', () => {
 		expect(problems).toEqual([]);
 		const nodes = await stack.rest<Array<{ name: string }>>('/types/nodes.json');
 		const names = nodes.map((type) => type.name).filter((name) => name.startsWith('n8n-nodes-piopiy.'));
-		expect(names.sort()).toEqual(['n8n-nodes-piopiy.piopiy', 'n8n-nodes-piopiy.piopiyTool', 'n8n-nodes-piopiy.piopiyTrigger']);
+		// n8n 2.x also makes a human-review variant of a node with a `sendAndWait` operation (Call and Ask).
+		const hitl = N8N_LINE === 2 ? ['n8n-nodes-piopiy.piopiyHitlTool'] : [];
+		expect(names.sort()).toEqual(['n8n-nodes-piopiy.piopiy', ...hitl, 'n8n-nodes-piopiy.piopiyTool', 'n8n-nodes-piopiy.piopiyTrigger']);
 		const credentials = await stack.rest<Array<{ name: string; supportedNodes?: string[] }>>('/types/credentials.json');
-		expect(credentials.find((type) => type.name === 'piopiyApi')?.supportedNodes).toEqual(['n8n-nodes-piopiy.piopiy']);
+		expect(credentials.find((type) => type.name === 'piopiyApi')?.supportedNodes?.sort()).toEqual(['n8n-nodes-piopiy.piopiy', ...hitl]);
 	});
 });
 
