@@ -95,14 +95,14 @@ export function withoutResumeSecret(text: string, secrets: string[]): string {
 }
 
 /** A value with the resume URL's signature taken out of every text in it (objects and arrays walked). */
-function redactDeep(value: unknown, secret: string[], depth = 0): unknown {
-	if (typeof value === 'string') return withoutResumeSecret(value, secret);
+function redactDeep(value: unknown, secrets: string[], depth = 0): unknown {
+	if (typeof value === 'string') return withoutResumeSecret(value, secrets);
 	if (depth > 6 || typeof value !== 'object' || value === null) return value;
 	const record = value as Record<string, unknown>;
 	for (const key of Object.keys(record)) {
 		// The node and workflow an n8n error points at hold parameters, not the request.
 		if (key === 'node' || key === 'workflow') continue;
-		record[key] = redactDeep(record[key], secret, depth + 1);
+		record[key] = redactDeep(record[key], secrets, depth + 1);
 	}
 	return value;
 }
@@ -111,11 +111,11 @@ function redactDeep(value: unknown, secret: string[], depth = 0): unknown {
  * The error with the resume URL's signature taken out: Piopiy may echo the request body (which holds
  * the URL) in its error, and n8n errors copy the message into `messages`, `errorResponse` and `stack`.
  */
-function hideResumeSecret(error: unknown, secret: string[]): unknown {
+function hideResumeSecret(error: unknown, secrets: string[]): unknown {
 	if (!(error instanceof Error)) return error;
-	error.message = withoutResumeSecret(error.message, secret);
-	if (error.stack) error.stack = withoutResumeSecret(error.stack, secret);
-	redactDeep(error, secret);
+	error.message = withoutResumeSecret(error.message, secrets);
+	if (error.stack) error.stack = withoutResumeSecret(error.stack, secrets);
+	redactDeep(error, secrets);
 	return error;
 }
 
@@ -168,16 +168,16 @@ export async function sendAndWaitForAnswer(this: IExecuteFunctions): Promise<INo
 
 	const credentials = (await this.getCredentials('piopiyApi')) as unknown as PiopiyCredentials;
 	const callId = operation === SEND_AND_WAIT_OPERATION ? '' : String(this.getNodeParameter('callId', 0, '')).trim();
-	const { secrets: secret } = resumeUrlFor(this, operation, credentials, callId);
+	const { secrets } = resumeUrlFor(this, operation, credentials, callId);
 	let sent: INodeExecutionData;
 	try {
 		[[sent]] = await router.call(this);
 	} catch (error) {
-		throw hideResumeSecret(error, secret);
+		throw hideResumeSecret(error, secrets);
 	}
 	// With Continue On Fail a failed request is an error item: nothing to wait for.
 	if (sent.json.error !== undefined) {
-		return [[{ ...sent, json: { ...sent.json, error: withoutResumeSecret(String(sent.json.error), secret) } }]];
+		return [[{ ...sent, json: { ...sent.json, error: withoutResumeSecret(String(sent.json.error), secrets) } }]];
 	}
 
 	const timedOut = noAnswerItem(operation, asError, limitMs, operation === SEND_AND_WAIT_OPERATION ? sent.json.call_id : callId);
@@ -228,9 +228,10 @@ async function carriesAnswerCheck(context: IWebhookFunctions, callId: string): P
 }
 
 /**
- * The waiting webhook: Piopiy posts the caller's input here. n8n has already checked the URL's
- * signature (or token). A post about another call changes nothing: it is answered 409 and the
- * execution keeps waiting. This must not throw: n8n would resume the execution with the error.
+ * The waiting webhook: Piopiy posts the caller's input here. n8n has checked Call and Ask's signature
+ * (and, on 2.x, Ask and Wait's resume token) before; Ask and Wait's own check is verified here. A post
+ * that fails it (401) or is about another call (409) changes nothing: the execution keeps waiting.
+ * This must not throw: n8n would resume the execution with the error.
  */
 export async function receiveAnswer(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const operation = this.getNodeParameter('operation', ASK_AND_WAIT_OPERATION) as string;
@@ -248,10 +249,11 @@ export async function receiveAnswer(this: IWebhookFunctions): Promise<IWebhookRe
 		return { noWebhookResponse: true };
 	}
 	if (!answer.callId) answer.callId = callAsked ?? null;
-	const keys = {
-		approve: String(this.getNodeParameter('approveKey', '1')),
-		decline: String(this.getNodeParameter('declineKey', '2')),
+	const key = (name: string, fallback: string) => {
+		const value = attempt(() => this.getNodeParameter(name, fallback));
+		return value.ok ? String(value.value) : fallback;
 	};
+	const keys = { approve: key('approveKey', '1'), decline: key('declineKey', '2') };
 	return {
 		webhookResponse: { received: true },
 		workflowData: [[{ json: answerItem(operation, answer, body, keys), pairedItem: { item: 0 } }]],
