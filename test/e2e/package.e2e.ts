@@ -174,7 +174,7 @@ describe('installed as a community package', () => {
 		const hitl = N8N_LINE === 2 ? ['n8n-nodes-piopiy.piopiyHitlTool'] : [];
 		expect(names.sort()).toEqual(['n8n-nodes-piopiy.piopiy', ...hitl, 'n8n-nodes-piopiy.piopiyTool', 'n8n-nodes-piopiy.piopiyTrigger']);
 		const credentials = await stack.rest<Array<{ name: string; supportedNodes?: string[] }>>('/types/credentials.json');
-		expect(credentials.find((type) => type.name === 'piopiyApi')?.supportedNodes?.sort()).toEqual(['n8n-nodes-piopiy.piopiy', ...hitl]);
+		expect(credentials.find((type) => type.name === 'piopiyApi')?.supportedNodes).toEqual(['n8n-nodes-piopiy.piopiy']);
 	});
 });
 
