@@ -1,9 +1,9 @@
 import { ScriptedCaller } from '../support/caller';
 import { CALL_ID } from '../support/fixtures';
 import { askWorkflow, firstOutput, startFromWebhook, untilStatus } from './support/executions';
-import { startRedis, type RunningRedis } from './support/redis';
+import { queueModeEnv, startRedis, type RunningRedis } from './support/redis';
 import type { RunningN8n } from './support/runtime';
-import { log, N8N_LINE, N8N_VERSION, startStack, TYPE_PREFIX, type Stack } from './support/stack';
+import { log, N8N_VERSION, startStack, TYPE_PREFIX, type Stack } from './support/stack';
 
 /**
  * Asking and waiting in queue mode (issue 17): Redis, a main instance (webhooks, editor) and two
@@ -37,13 +37,7 @@ beforeAll(async () => {
 		install: 'communityPackage',
 		wrongTokenCredential: false,
 		workflows: [askWorkflow({ ...ASK, waitLimit: 5, typePrefix })],
-		env: {
-			EXECUTIONS_MODE: 'queue',
-			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-			QUEUE_BULL_REDIS_PORT: String(redis.port),
-			DB_SQLITE_POOL_SIZE: '1',
-			...(N8N_LINE === 1 ? { QUEUE_WORKER_MAX_STALLED_COUNT: '0' } : {}),
-		},
+		env: queueModeEnv(redis),
 	});
 	// The resume URL a worker puts in the question must be the main instance's, as in any queue-mode
 	// deployment (WEBHOOK_URL is the same for every process).

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 
 import { rateLimit } from '../support/faults';
 import type { RecordedRequest } from '../support/piopiyServer';
-import { startRedis, type RunningRedis } from './support/redis';
+import { queueModeEnv, startRedis, type RunningRedis } from './support/redis';
 import type { RunningN8n } from './support/runtime';
-import { GOOD_CREDENTIAL, log, N8N_LINE, N8N_VERSION, startStack, TYPE_PREFIX, type Stack } from './support/stack';
+import { GOOD_CREDENTIAL, log, N8N_VERSION, startStack, TYPE_PREFIX, type Stack } from './support/stack';
 import type { Workflow } from './support/workflows';
 
 /**
@@ -131,17 +131,8 @@ beforeAll(async () => {
 		install: 'communityPackage',
 		wrongTokenCredential: false,
 		workflows: Array.from({ length: CAMPAIGNS + 1 }, (_, campaign) => campaignWorkflow(campaign + 1)),
-		env: {
-			EXECUTIONS_MODE: 'queue',
-			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-			QUEUE_BULL_REDIS_PORT: String(redis.port),
-			// The database is SQLite here, which n8n warns is "not officially supported" for queue mode;
-			// a pool of one connection per process keeps its writers from tripping over each other.
-			DB_SQLITE_POOL_SIZE: '1',
-			// Bull's lock and stalled-job settings are n8n's defaults (the test measures what they do), but
-			// on 1.x the one the README asks for: never run a stalled job again.
-			...(N8N_LINE === 1 ? { QUEUE_WORKER_MAX_STALLED_COUNT: '0' } : {}),
-		},
+		// Bull's lock and stalled-job settings are n8n's defaults (the test measures what they do).
+		env: queueModeEnv(redis),
 	});
 	workers.set('worker-1', await stack.startWorker('worker-1'));
 	workers.set('worker-2', await stack.startWorker('worker-2'));

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { n8n } from './runtime';
+import { n8n, provision } from './runtime';
 
 /**
  * A private Redis (Debian's `redis-server`) on a free loopback port, for n8n's queue mode: no
@@ -53,5 +53,21 @@ export async function startRedis(): Promise<RunningRedis> {
 			await exited;
 			fs.rmSync(dir, { recursive: true, force: true });
 		},
+	};
+}
+
+/**
+ * The environment of every n8n process of a queue-mode stack on `redis`. The database is SQLite here,
+ * which n8n warns is "not officially supported" for queue mode; a pool of one connection per process
+ * keeps its writers from tripping over each other. Bull's lock and stalled-job settings are n8n's
+ * defaults, but on 1.x the one the README asks for: never run a stalled job again.
+ */
+export function queueModeEnv(redis: RunningRedis): Record<string, string> {
+	return {
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+		QUEUE_BULL_REDIS_PORT: String(redis.port),
+		DB_SQLITE_POOL_SIZE: '1',
+		...(provision.N8N_LINE === 1 ? { QUEUE_WORKER_MAX_STALLED_COUNT: '0' } : {}),
 	};
 }
