@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { RequestEffect } from '../transport/types';
+import type { RequestEffect } from './effect';
 
 /**
  * The record a node run leaves when it stops part-way (an item failed with "On Error → Stop
