@@ -235,6 +235,27 @@ describe('n8n\'s Retry On Fail and Retry of an execution', () => {
 		);
 	});
 
+	test('Retry of an execution whose run of the node ended without its memory (a crash n8n recorded): refused', async () => {
+		server.behaviour = (request, testServer) =>
+			indexOf(request) === 1 ? serverError(503)(request, testServer) : echoNumber(request, testServer);
+		const failed = await runPiopiyNode({
+			parameters: { ...calls(), requestOptions: { concurrency: 1 } },
+			items: leads(3),
+			credentials: server.credentials(),
+		});
+		// What n8n keeps of a run its worker died in: the node's entry (recovered from n8n's event log as
+		// crashed), but none of what the node held in memory.
+		const contextData = failed.run.data.executionData!.contextData as Record<string, unknown>;
+		expect(contextData['node:Piopiy']).toMatchObject({ piopiyRun: { runIndex: 0, acted: true } });
+		delete contextData['node:Piopiy'];
+
+		server.reset();
+		const retried = await runPiopiyNode({ parameters: calls(), credentials: server.credentials(), retryOf: failed.run });
+		expect(server.requests).toHaveLength(0);
+		expect(retried.error?.message).toBe('This node may have placed calls in the execution being retried: nothing was sent');
+		expect(retried.error?.description).toMatch(/^In that execution this node was sending its items when its run ended without its own record/);
+	});
+
 	test('Retry of an execution in which the node sent nothing that could act (a rejected token): goes ahead', async () => {
 		const failed = await runPiopiyNode({
 			parameters: calls(),

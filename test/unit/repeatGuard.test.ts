@@ -1,6 +1,7 @@
 import {
 	callIdentity,
 	executionRetryRefusal,
+	retryMayGoAhead,
 	retryOnFailRefusal,
 	toolRepeatRefusal,
 } from '../../nodes/Piopiy/helpers/repeatGuard';
@@ -29,6 +30,19 @@ describe('callIdentity: who a request rings, and with what', () => {
 	});
 });
 
+describe('retryMayGoAhead: n8n\'s Retry runs a call run again only when it certainly placed nothing', () => {
+	test.each([
+		['the run stopped having placed or maybe placed calls', { runIndex: 0, acted: true, summary: 's' }, 0, true, false],
+		['the run stopped before it sent anything that could act', { runIndex: 0, acted: false }, 0, true, true],
+		['the run ended mid-send without updating its memory (cancelled, crashed)', { runIndex: 0, acted: true }, 0, true, false],
+		['no memory, but n8n kept the run\'s entry (a crash n8n recorded)', undefined, 0, true, false],
+		['the memory is of an earlier run in a loop, and n8n kept this one\'s entry', { runIndex: 0, acted: false }, 1, true, false],
+		['the node never ran in the failed execution (the failure was upstream)', undefined, 0, false, true],
+	] as const)('%s', (_case, memory, runIndex, ranBefore, expected) => {
+		expect(retryMayGoAhead(memory, runIndex, ranBefore)).toBe(expected);
+	});
+});
+
 describe('the refusals say what is known', () => {
 	test('Retry On Fail names what repeating would do', () => {
 		expect(retryOnFailRefusal('placesCall').message).toBe('"Retry On Fail" is on, and it would place calls twice: nothing was sent');
@@ -36,9 +50,13 @@ describe('the refusals say what is known', () => {
 	});
 
 	test('Retry of an execution: "may have", with the stopped run\'s counts', () => {
-		const { message, description } = executionRetryRefusal('placesCall', { summary: '2 calls placed, 0 with unknown outcome, 1 refused, 0 not sent (of 3 items)' });
+		const { message, description } = executionRetryRefusal('placesCall', '2 calls placed, 0 with unknown outcome, 1 refused, 0 not sent (of 3 items)');
 		expect(message).toBe('This node may have placed calls in the execution being retried: nothing was sent');
 		expect(description).toContain('stopped after 2 calls placed, 0 with unknown outcome, 1 refused, 0 not sent (of 3 items).');
+	});
+
+	test('Retry of an execution whose run ended without its own record: "may have"', () => {
+		expect(executionRetryRefusal('placesCall', undefined).description).toMatch(/^In that execution this node was sending its items when its run ended without its own record/);
 	});
 
 	test('a repeated tool call: the model is told it was done, with the id when known', () => {

@@ -11,7 +11,7 @@ import { describeStoppedRun, replyId, type ItemOutcome, type StoppedRunReport } 
 import { PiopiyRequestError, sendPiopiyRequest } from '../transport/request';
 import type { PiopiyCredentials, PiopiyRequest } from '../transport/types';
 import { findOperation } from './operations';
-import { forgetStoppedRun, rememberStoppedRun, repeatedRunRefusal, ToolCallLedger } from './runGuards';
+import { rememberRun, repeatedRunRefusal, ToolCallLedger } from './runGuards';
 import { readExecutionSettings } from './settings';
 
 type FailedOutcome = Exclude<ItemOutcome['kind'], 'succeeded'>;
@@ -75,8 +75,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		if (!continueOnFail) throw refusal;
 		return [items.map((_, itemIndex) => failedItem({ error: refusal, outcome: 'notSent' }, itemIndex, secrets))];
 	}
-	forgetStoppedRun(this);
 	const toolCalls = ToolCallLedger.forRun(this, operation.effect, settings.allowToolRepeats);
+	rememberRun(this, false);
 
 	const results: ItemResult[] = new Array(items.length);
 	/** The item's request, or undefined when its input is bad (recorded in `results`, or thrown). */
@@ -95,6 +95,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// item is checked first. With it, a bad item fails alone, so each item is checked just before it
 	// is sent and the checking overlaps the wait for Piopiy's replies.
 	const checkedFirst = continueOnFail ? undefined : items.map((_, itemIndex) => prepareItem(itemIndex));
+
+	// Until the run ends by itself, it counts as one that may have acted (it may be cancelled or crash).
+	rememberRun(this, operation.effect !== 'repeatable');
 
 	await forEachConcurrently(items.length, settings.concurrency, async (itemIndex) => {
 		const request = checkedFirst ? checkedFirst[itemIndex] : prepareItem(itemIndex);
@@ -122,9 +125,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		if (failedIndex >= 0) {
 			const outcomes = itemOutcomes(results);
 			const report = describeStoppedRun(outcomes, failedIndex, errorText(results[failedIndex]), operation.effect);
-			if (outcomes.some(({ kind }) => kind === 'succeeded' || kind === 'unknownOutcome')) {
-				rememberStoppedRun(this, report.summary);
-			}
+			const acted = outcomes.some(({ kind }) => kind === 'succeeded' || kind === 'unknownOutcome');
+			rememberRun(this, acted, report.summary);
 			throw stoppedRunError(this, results, failedIndex, report, secrets);
 		}
 	}

@@ -4,9 +4,10 @@ import type { RequestEffect } from '../helpers/effect';
 import {
 	callIdentity,
 	executionRetryRefusal,
+	retryMayGoAhead,
 	retryOnFailRefusal,
 	toolRepeatRefusal,
-	type StoppedRunMemory,
+	type RunMemory,
 } from '../helpers/repeatGuard';
 import type { PiopiyRequest } from '../transport/types';
 
@@ -15,7 +16,7 @@ import type { PiopiyRequest } from '../transport/types';
  * of the execution's data. It is stored with a failed execution and handed back to the node by n8n's
  * Retry, and it is shared by every run of the node in one execution (an AI Agent's tool calls).
  */
-const STOPPED_RUN_KEY = 'piopiyStoppedRun';
+const RUN_MEMORY_KEY = 'piopiyRun';
 const TOOL_CALLS_KEY = 'piopiyToolCalls';
 
 /**
@@ -30,23 +31,20 @@ export function repeatedRunRefusal(context: IExecuteFunctions, effect: RequestEf
 		const { message, description } = retryOnFailRefusal(effect);
 		return new NodeOperationError(node, message, { description });
 	}
-	const stopped = context.getContext('node')[STOPPED_RUN_KEY] as StoppedRunMemory | undefined;
-	if (context.getMode() === 'retry' && stopped) {
-		const { message, description } = executionRetryRefusal(effect, stopped);
-		return new NodeOperationError(node, message, { description });
-	}
-	return undefined;
+	if (context.getMode() !== 'retry') return undefined;
+	const memory = context.getContext('node')[RUN_MEMORY_KEY] as RunMemory | undefined;
+	const proxy = context.getWorkflowDataProxy(0);
+	// n8n's Retry drops the failed run of the node it restarts at, but keeps the node's entry.
+	const ranBefore = (proxy.$(node.name) as { isExecuted: boolean }).isExecuted;
+	if (retryMayGoAhead(memory, proxy.$runIndex as number, ranBefore)) return undefined;
+	const { message, description } = executionRetryRefusal(effect, memory?.summary);
+	return new NodeOperationError(node, message, { description });
 }
 
-/** Remembers that this run stopped after it may have acted, for a Retry of the execution. */
-export function rememberStoppedRun(context: IExecuteFunctions, summary: string): void {
-	const memory: StoppedRunMemory = { summary };
-	context.getContext('node')[STOPPED_RUN_KEY] = memory as unknown as IDataObject;
-}
-
-/** A run that goes ahead starts with a clean slate. */
-export function forgetStoppedRun(context: IExecuteFunctions): void {
-	delete context.getContext('node')[STOPPED_RUN_KEY];
+/** Remembers where this run stands, for a Retry of the execution (see `RunMemory`). */
+export function rememberRun(context: IExecuteFunctions, acted: boolean, summary?: string): void {
+	const memory: RunMemory = { runIndex: context.getWorkflowDataProxy(0).$runIndex as number, acted, summary };
+	context.getContext('node')[RUN_MEMORY_KEY] = memory as unknown as IDataObject;
 }
 
 /**

@@ -9,10 +9,29 @@ import type { RequestEffect } from './effect';
  * execution, and an AI Agent that calls this node as a tool twice with the same call.
  */
 
-/** What the node remembers, in n8n's node context of the execution, about a run that stopped. */
-export interface StoppedRunMemory {
-	/** The run's record in words: "1 call placed, 1 with unknown outcome, 0 refused, 1 not sent (of 3 items)". */
-	summary: string;
+/**
+ * What the node remembers, in n8n's node context of the execution, about its latest run. It is
+ * written before the run sends anything and again when the run stops, so a run that ended any other
+ * way (cancelled, n8n or its worker stopped) is remembered as one that may have acted.
+ */
+export interface RunMemory {
+	/** n8n's index of the run (0 unless the node runs more than once in the execution, e.g. in a loop). */
+	runIndex: number;
+	/** Whether any item was placed or may have been (true while the run is still sending). */
+	acted: boolean;
+	/** How the run stopped, in words: "1 call placed, 1 with unknown outcome, 0 refused, 1 not sent (of 3 items)". */
+	summary?: string;
+}
+
+/**
+ * Whether n8n's Retry of an execution may run this node's run again, from what the failed execution
+ * kept: the node's memory of that run (go ahead only if nothing in it acted); without one, whether
+ * the run is in the execution's data (n8n keeps the entry of a failed or crashed run: it may have
+ * acted) or the node never ran (the failure was upstream: go ahead).
+ */
+export function retryMayGoAhead(memory: RunMemory | undefined, runIndex: number, nodeRanBefore: boolean): boolean {
+	if (memory && memory.runIndex === runIndex) return !memory.acted;
+	return !nodeRanBefore;
 }
 
 const HOW_TO_RERUN =
@@ -31,14 +50,20 @@ export function retryOnFailRefusal(effect: RequestEffect): { message: string; de
 	};
 }
 
-/** The refusal of n8n's Retry of an execution in which this node stopped after it may have acted. */
+/**
+ * The refusal of n8n's Retry of an execution in which this node may have acted: `summary` says how
+ * its run stopped, when it stopped itself.
+ */
 export function executionRetryRefusal(
 	effect: RequestEffect,
-	memory: StoppedRunMemory,
+	summary: string | undefined,
 ): { message: string; description: string } {
+	const what = summary
+		? `In that execution this node stopped after ${summary}. The failed execution's error lists which items were sent.`
+		: 'In that execution this node was sending its items when its run ended without its own record (cancelled, or n8n or its worker stopped mid-run), so some of them may have been sent.';
 	return {
 		message: `This node may have ${acted(effect)} in the execution being retried: nothing was sent`,
-		description: `In that execution this node stopped after ${memory.summary}. Retry would send all of its input items again, including those. The failed execution's error lists which items were sent. ${HOW_TO_RERUN}`,
+		description: `${what} Retry would send all of its input items again, including those. ${HOW_TO_RERUN}`,
 	};
 }
 
