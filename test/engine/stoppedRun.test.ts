@@ -168,6 +168,17 @@ describe('n8n\'s Retry On Fail and Retry of an execution', () => {
 	const retry = { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 };
 	const calls = () => aiCallParameters({ toNumber: '={{ $json.phone }}' });
 
+	/** A run of 3 leads, one at a time: item 0 placed, item 1 a 503 (unknown outcome), item 2 not sent. */
+	async function placedThenStopped() {
+		server.behaviour = (request, testServer) =>
+			indexOf(request) === 1 ? serverError(503)(request, testServer) : echoNumber(request, testServer);
+		return await runPiopiyNode({
+			parameters: { ...calls(), requestOptions: { concurrency: 1 } },
+			items: leads(3),
+			credentials: server.credentials(),
+		});
+	}
+
 	test('Retry On Fail with Stop Workflow: refused for a call-placing operation before anything is sent', async () => {
 		server.behaviour = serverError(500);
 		const { error } = await runPiopiyNode({ parameters: calls(), items: leads(3), credentials: server.credentials(), retry });
@@ -216,13 +227,7 @@ describe('n8n\'s Retry On Fail and Retry of an execution', () => {
 	});
 
 	test('Retry of an execution in which the node placed calls and then stopped: refused, nothing sent again', async () => {
-		server.behaviour = (request, testServer) =>
-			indexOf(request) === 1 ? serverError(503)(request, testServer) : echoNumber(request, testServer);
-		const failed = await runPiopiyNode({
-			parameters: { ...calls(), requestOptions: { concurrency: 1 } },
-			items: leads(3),
-			credentials: server.credentials(),
-		});
+		const failed = await placedThenStopped();
 		expect(failed.error?.message).toBe('Stopped at item 1: 1 call placed, 1 with unknown outcome, 0 refused, 1 not sent (of 3 items)');
 		expect(server.requests).toHaveLength(2);
 
@@ -236,13 +241,7 @@ describe('n8n\'s Retry On Fail and Retry of an execution', () => {
 	});
 
 	test('Retry of an execution whose run of the node ended without its memory (a crash n8n recorded): refused', async () => {
-		server.behaviour = (request, testServer) =>
-			indexOf(request) === 1 ? serverError(503)(request, testServer) : echoNumber(request, testServer);
-		const failed = await runPiopiyNode({
-			parameters: { ...calls(), requestOptions: { concurrency: 1 } },
-			items: leads(3),
-			credentials: server.credentials(),
-		});
+		const failed = await placedThenStopped();
 		// What n8n keeps of a run its worker died in: the node's entry (recovered from n8n's event log as
 		// crashed), but none of what the node held in memory.
 		const contextData = failed.run.data.executionData!.contextData as Record<string, unknown>;

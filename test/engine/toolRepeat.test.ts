@@ -18,14 +18,19 @@ beforeEach(() => server.reset());
 
 const sameLeadTwice = [{ phone: '+91 98765 43210' }, { phone: '919876543210' }];
 
-test('the same number with the same agent again: refused with words for the model, sent once', async () => {
-	const { items } = await runPiopiyNode({
+/** The tool asked twice for the same call, one request at a time. */
+async function askedTwice(onError?: 'continueRegularOutput') {
+	return await runPiopiyNode({
 		nodeType: TOOL_TYPE,
 		parameters: aiCallParameters({ toNumber: '={{ $json.phone }}', requestOptions: { concurrency: 1 } }),
 		items: sameLeadTwice,
 		credentials: server.credentials(),
-		onError: 'continueRegularOutput',
+		onError,
 	});
+}
+
+test('the same number with the same agent again: refused with words for the model, sent once', async () => {
+	const { items } = await askedTwice('continueRegularOutput');
 	expect(server.requests).toHaveLength(1);
 	expect(items[0].json.message).toBe('call_queued');
 	expect(items[1].json.message).toBe('notSent');
@@ -33,12 +38,7 @@ test('the same number with the same agent again: refused with words for the mode
 });
 
 test('without On Error set, the repeat fails the tool call with that message (n8n hands it to the model)', async () => {
-	const { error } = await runPiopiyNode({
-		nodeType: TOOL_TYPE,
-		parameters: aiCallParameters({ toNumber: '={{ $json.phone }}', requestOptions: { concurrency: 1 } }),
-		items: sameLeadTwice,
-		credentials: server.credentials(),
-	});
+	const { error } = await askedTwice();
 	expect(server.requests).toHaveLength(1);
 	expect(error?.message).toContain('1 call placed, 0 with unknown outcome, 0 refused, 1 not sent');
 	expect(error?.description).toContain('Not sent: this exact call was already made earlier in this run');
@@ -76,13 +76,7 @@ test('a call Piopiy refused was not made: asking again sends it', async () => {
 		first = false;
 		return { status: 400, body: { error: 'agent busy' } };
 	};
-	const { items } = await runPiopiyNode({
-		nodeType: TOOL_TYPE,
-		parameters: aiCallParameters({ toNumber: '={{ $json.phone }}', requestOptions: { concurrency: 1 } }),
-		items: sameLeadTwice,
-		credentials: server.credentials(),
-		onError: 'continueRegularOutput',
-	});
+	const { items } = await askedTwice('continueRegularOutput');
 	expect(items.map((item) => item.json.message)).toEqual(['refused', 'call_queued']);
 	expect(server.requests).toHaveLength(2);
 });
