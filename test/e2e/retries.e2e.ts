@@ -22,8 +22,10 @@ const IDS = {
 	retryOnFailRegular: 'E2eRetryOnFail02',
 	retryOnFailError: 'E2eRetryOnFail03',
 	calls: 'E2eRetryCalls001',
-	upstream: 'E2eRetryUpstrm01',
+	upstream: { stopWorkflow: 'E2eRetryUpstrm01', continueRegularOutput: 'E2eRetryUpstrm02', continueErrorOutput: 'E2eRetryUpstrm03' },
+	downstream: 'E2eRetryDownstr1',
 };
+const ON_ERROR = ['stopWorkflow', 'continueRegularOutput', 'continueErrorOutput'] as const;
 
 function workflowNode(name: string, type: string, parameters: Record<string, unknown>, extra: Partial<WorkflowNode> = {}): WorkflowNode {
 	return { id: randomUUID(), name, type, typeVersion: type.includes('code') ? 2 : 1, position: [0, 0], parameters, ...extra };
@@ -45,8 +47,8 @@ const callNode = (extra: Partial<WorkflowNode> = {}) =>
 		{ credentials: { piopiyApi: { ...GOOD_CREDENTIAL } }, ...extra },
 	);
 
-/** Manual Trigger → [Check balance →] Leads (Code) → Call leads. */
-function leadsWorkflow(id: string, call: WorkflowNode, { balanceFirst = false } = {}): Workflow {
+/** Manual Trigger → [Check balance →] Leads (Code) → Call leads [→ Update CRM, which fails]. */
+function leadsWorkflow(id: string, call: WorkflowNode, { balanceFirst = false, failingAfter = false } = {}): Workflow {
 	const nodes = [
 		workflowNode('Run', 'n8n-nodes-base.manualTrigger', {}),
 		workflowNode('Leads', 'n8n-nodes-base.code', { jsCode: `return ${JSON.stringify(LEADS.map((json) => ({ json })))};` }),
@@ -60,6 +62,10 @@ function leadsWorkflow(id: string, call: WorkflowNode, { balanceFirst = false } 
 			}),
 		);
 		chain.splice(1, 0, 'Check balance');
+	}
+	if (failingAfter) {
+		nodes.push(workflowNode('Update CRM', 'n8n-nodes-base.code', { jsCode: "throw new Error('the CRM is down');" }));
+		chain.push('Update CRM');
 	}
 	const connections: Workflow['connections'] = {};
 	for (let i = 0; i + 1 < chain.length; i++) {
@@ -81,7 +87,8 @@ beforeAll(async () => {
 			leadsWorkflow(IDS.retryOnFailRegular, callNode({ ...retryOnFail, onError: 'continueRegularOutput' })),
 			leadsWorkflow(IDS.retryOnFailError, callNode({ ...retryOnFail, onError: 'continueErrorOutput' })),
 			leadsWorkflow(IDS.calls, callNode()),
-			leadsWorkflow(IDS.upstream, callNode(), { balanceFirst: true }),
+			...ON_ERROR.map((onError) => leadsWorkflow(IDS.upstream[onError], callNode({ onError }), { balanceFirst: true })),
+			leadsWorkflow(IDS.downstream, callNode({ onError: 'continueErrorOutput' }), { failingAfter: true }),
 		],
 	});
 }, 300_000);
@@ -171,18 +178,29 @@ describe(`Retry of a failed execution in n8n ${N8N_VERSION}`, () => {
 		]);
 	});
 
-	it('after a failure upstream (the node never ran): goes ahead and places the calls once', async () => {
+	it.each(ON_ERROR)('after a failure upstream (the node never ran), On Error %s: goes ahead and places the calls once', async (onError) => {
 		let balanceDown = true;
 		stack.piopiy.behaviour = (request) =>
 			balanceDown && request.path === BALANCE_PATH ? { status: 400, body: { code: 400, message: 'appid missing' } } : undefined;
-		const failed = await stack.execute(IDS.upstream);
+		const failed = await stack.execute(IDS.upstream[onError]);
 		expect(failed.result.data.resultData.error?.node?.name).toBe('Check balance');
 		expect(failed.result.data.resultData.runData['Call leads']).toBeUndefined();
 
 		stack.piopiy.reset();
 		balanceDown = false;
-		const retried = await retry(IDS.upstream, failed.executionId);
+		const retried = await retry(IDS.upstream[onError], failed.executionId);
 		expect(retried.status).toBe('success');
 		expect(stack.piopiy.requests.filter((request) => request.path === '/voice/ai/call')).toHaveLength(3);
+	});
+
+	it('after a failure downstream of a node that placed its calls: n8n restarts at the failed node, nobody is called again', async () => {
+		const failed = await stack.execute(IDS.downstream);
+		expect(failed.result.data.resultData.error?.node?.name).toBe('Update CRM');
+		expect(stack.piopiy.requests).toHaveLength(3);
+
+		stack.piopiy.reset();
+		const retried = await retry(IDS.downstream, failed.executionId);
+		expect(nodeError(retried.data, 'Update CRM')?.message).toContain('the CRM is down');
+		expect(stack.piopiy.requests).toHaveLength(0);
 	});
 });
