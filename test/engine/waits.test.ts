@@ -25,7 +25,7 @@ test.each([
 	server.behaviour = () => ({
 		status: 429,
 		body: { success: false, error: 'Too many requests' },
-		headers: retryAfter === undefined ? {} : { 'Retry-After': retryAfter },
+		headers: retryAfter === undefined ? undefined : { 'Retry-After': retryAfter },
 	});
 	const { error, run } = await runPiopiyNode({
 		parameters: aiCallParameters({ requestOptions: { maxRateLimitWaitSec: BUDGET_SEC, timeoutSec: TIMEOUT_SEC } }),

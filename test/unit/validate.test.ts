@@ -120,7 +120,7 @@ describe('requireBaseUrl (the credential URLs, checked before any request)', () 
 		['', 'empty'],
 		[undefined, 'missing'],
 		[42, 'not text'],
-	])('%p is refused (%s), showing what was received', (value) => {
+	])('%p is refused (%s), showing what was received', (value, _why) => {
 		const error = refusal(() => check(value));
 		expect(error.field).toBe(field);
 		expect(error.received).toBe(value);
