@@ -1,3 +1,4 @@
+import { aiCallParameters } from '../support/fixtures';
 import { recordRequests } from './support/requestLog';
 import { GOOD_CREDENTIAL, log, N8N_VERSION, startStack, TYPE_PREFIX, type Stack } from './support/stack';
 import type { Workflow } from './support/workflows';
@@ -12,7 +13,6 @@ import type { Workflow } from './support/workflows';
 const typePrefix = TYPE_PREFIX.customExtension;
 const BUDGET_SEC = 3;
 const TIMEOUT_SEC = 10;
-const AGENT_ID = '3f2b8c1e-9a4d-4e7f-b1c2-5d6e7f8a9b0c';
 const IDS = { one: 'E2eRateLimitOne1', campaign: 'E2eRateLimitCmp1' };
 
 /** Manual Trigger → (a Code node with the leads) → Piopiy AI call, waiting out 429s for at most 3 s. */
@@ -37,14 +37,10 @@ function workflow(id: string, phones: string[], onError?: string): Workflow {
 				type: `${typePrefix}piopiy`,
 				typeVersion: 1,
 				position: [440, 0],
-				parameters: {
-					resource: 'aiAgent',
-					operation: 'call',
-					callerId: '+91 80 4567 8900',
+				parameters: aiCallParameters({
 					toNumber: '={{ $json.phone }}',
-					agentId: AGENT_ID,
 					requestOptions: { maxRateLimitWaitSec: BUDGET_SEC, timeoutSec: TIMEOUT_SEC, concurrency: 3 },
-				},
+				}),
 				credentials: { piopiyApi: { ...GOOD_CREDENTIAL } },
 				...(onError ? { onError } : {}),
 			},

@@ -168,30 +168,38 @@ class FakeClock implements Clock {
 
 describe('sendUntilSettled: every wait ends (injected clock)', () => {
 	const budgetMs = 10_000;
-	const settingsWith = (clock: FakeClock, rateLimiter = new RateLimiter({ capPerSecond: 0, concurrency: 1, clock })) => ({
-		retry: { ...DEFAULT_RETRY_SETTINGS, maxWaitMs: budgetMs },
-		rateLimiter,
-	});
+
+	/** Sends until settled, each attempt taking `attemptMs` on a fake clock and getting `answer`. */
+	async function settle(
+		answer: () => AttemptOutcome,
+		{ attemptMs = 0, capPerSecond = 0, maxWaitMs = budgetMs, effect = 'placesCall' as RequestEffect } = {},
+	) {
+		const clock = new FakeClock();
+		const startedAt: number[] = [];
+		const settled = await sendUntilSettled(
+			effect,
+			async () => {
+				startedAt.push(clock.t);
+				clock.t += attemptMs;
+				return answer();
+			},
+			{
+				retry: { ...DEFAULT_RETRY_SETTINGS, maxWaitMs },
+				rateLimiter: new RateLimiter({ capPerSecond, concurrency: 1, clock }),
+			},
+			() => 0.5,
+		);
+		return { settled, startedAt, clock };
+	}
 
 	test.each(['0', '-1', 'garbage', 'Thu, 01 Jan 1970 00:00:00 GMT', undefined])(
 		'429 with Retry-After %p forever: the item ends within its budget plus one attempt, with a bounded number of requests',
 		async (retryAfter) => {
-			const clock = new FakeClock();
-			const attemptMs = 40;
-			const startedAt: number[] = [];
-			const settled = await sendUntilSettled(
-				'placesCall',
-				async () => {
-					startedAt.push(clock.t);
-					clock.t += attemptMs;
-					return reply(429, retryAfter === undefined ? {} : { 'retry-after': retryAfter }, { error: 'slow down' });
-				},
-				settingsWith(clock),
-				() => 0.5,
-			);
+			const headers = retryAfter === undefined ? {} : { 'retry-after': retryAfter };
+			const { settled, startedAt } = await settle(() => reply(429, headers, { error: 'slow down' }), { attemptMs: 40 });
 			expect(settled.why).toBe('waitBudgetSpent');
 			expect(settled.attempts).toBe(startedAt.length);
-			expect(settled.elapsedMs).toBeLessThanOrEqual(budgetMs + attemptMs);
+			expect(settled.elapsedMs).toBeLessThanOrEqual(budgetMs + 40);
 			// Backoff from 0.375 s doubling (jitter 0.5): 0.375 + 0.75 + 1.5 + 3 = 5.6 s, the next (6 s) would pass 10 s.
 			expect(startedAt).toHaveLength(5);
 			const gaps = startedAt.slice(1).map((start, index) => start - startedAt[index]);
@@ -200,66 +208,28 @@ describe('sendUntilSettled: every wait ends (injected clock)', () => {
 	);
 
 	test('an attempt that takes the whole request timeout each time still ends within budget + one timeout', async () => {
-		const clock = new FakeClock();
-		const timeoutMs = 7000;
-		const settled = await sendUntilSettled(
-			'repeatable',
-			async () => {
-				clock.t += timeoutMs;
-				return reply(429, { 'retry-after': '0' });
-			},
-			settingsWith(clock),
-		);
+		const { settled } = await settle(() => reply(429, { 'retry-after': '0' }), { attemptMs: 7000, effect: 'repeatable' });
 		expect(settled.why).toBe('waitBudgetSpent');
-		expect(settled.elapsedMs).toBeLessThanOrEqual(budgetMs + timeoutMs);
+		expect(settled.elapsedMs).toBeLessThanOrEqual(budgetMs + 7000);
 	});
 
 	test('pacing counts toward the budget: a retry whose turn would come after it is not sent', async () => {
-		const clock = new FakeClock();
 		// 0.2/s: each start is 5 s after the previous one.
-		const rateLimiter = new RateLimiter({ capPerSecond: 0.2, concurrency: 1, clock });
-		let sent = 0;
-		const settled = await sendUntilSettled(
-			'placesCall',
-			async () => {
-				sent++;
-				clock.t += 10;
-				return reply(429, { 'retry-after': '1' });
-			},
-			settingsWith(clock, rateLimiter),
-		);
+		const { settled, startedAt } = await settle(() => reply(429, { 'retry-after': '1' }), { attemptMs: 10, capPerSecond: 0.2 });
 		expect(settled.why).toBe('waitBudgetSpent');
 		// Starts at 0 s, 5 s, 10 s: the one at 15 s would be past the 10 s budget.
-		expect(sent).toBe(3);
+		expect(startedAt.map((start) => start - startedAt[0])).toEqual([0, 5000, 10_000]);
 		expect(settled.elapsedMs).toBeLessThanOrEqual(budgetMs + 10);
 	});
 
 	test('a budget of 0 sends once', async () => {
-		const clock = new FakeClock();
-		let sent = 0;
-		const settled = await sendUntilSettled(
-			'placesCall',
-			async () => {
-				sent++;
-				return reply(429, { 'retry-after': '0' });
-			},
-			{ ...settingsWith(clock), retry: { ...DEFAULT_RETRY_SETTINGS, maxWaitMs: 0 } },
-		);
-		expect([sent, settled.why]).toEqual([1, 'waitBudgetSpent']);
+		const { settled, startedAt } = await settle(() => reply(429, { 'retry-after': '0' }), { maxWaitMs: 0 });
+		expect([startedAt.length, settled.why]).toEqual([1, 'waitBudgetSpent']);
 	});
 
 	test('a 2xx that contradicts itself is sent once and settles as it came', async () => {
-		const clock = new FakeClock();
-		let sent = 0;
-		const settled = await sendUntilSettled(
-			'placesCall',
-			async () => {
-				sent++;
-				return reply(200, {}, { success: false, call_id: 'c' });
-			},
-			settingsWith(clock),
-		);
-		expect([sent, settled.why, clock.sleeps]).toEqual([1, 'notRepeatable', []]);
+		const { settled, startedAt, clock } = await settle(() => reply(200, {}, { success: false, call_id: 'c' }));
+		expect([startedAt.length, settled.why, clock.sleeps]).toEqual([1, 'notRepeatable', []]);
 	});
 });
 
