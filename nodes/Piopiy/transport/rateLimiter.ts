@@ -66,7 +66,7 @@ export class RateLimiter {
 		const interval = 1000 / perSecond;
 		// A turn booked further ahead than that was booked at a lower rate (or on a clock that jumped):
 		// it must not hold a request up.
-		const startAt = Math.max(now, Math.min(this.nextStartAt, now + interval * this.options.concurrency));
+		const startAt = Math.max(now, Math.min(this.nextStartAt, now + interval * Math.max(1, this.options.concurrency)));
 		if (startAt > now && startAt > deadline) return false;
 		this.nextStartAt = startAt + interval;
 		if (startAt - now >= MIN_WAIT_MS) await this.clock.sleep(startAt - now);
