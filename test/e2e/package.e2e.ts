@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { CREDENTIAL_TEST_MESSAGES } from '../../credentials/PiopiyApi.credentials';
 import { CALL_PLACING_PATHS } from '../support/piopiyServer';
 import { recordRequests } from './support/requestLog';
 import { GOOD_CREDENTIAL, N8N_LINE, startStack, TYPE_PREFIX, WRONG_TOKEN_CREDENTIAL, type Stack } from './support/stack';
@@ -181,12 +182,13 @@ describe('installed as a community package', () => {
  * message; n8n 1.123.81 does not apply a declarative test's status rules (its credentials tester finds
  * no `cause.response` on the error it gets) and shows its own message for the status instead.
  */
+const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 const CREDENTIAL_TEST_SAYS =
 	N8N_LINE === 2
 		? {
-				401: /^Piopiy rejected the API token\. Copy the token again from the Piopiy dashboard \(Settings → API Keys\)\. \(HTTP 401\)$/,
-				404: /^Piopiy did not reject the token \(that would be HTTP 401 or 403\) but answered HTTP 404 .* Check the Base URL: it must be Piopiy's API root, e\.g\. https:\/\/rest\.piopiy\.com\/v3 \(with \/v3\)/,
-				503: /^Piopiy could not check the token right now\. Try again in a minute\. \(HTTP 503\)$/,
+				401: exactly(CREDENTIAL_TEST_MESSAGES.rejected(401)),
+				404: exactly(CREDENTIAL_TEST_MESSAGES.notConfirmed(404)),
+				503: exactly(CREDENTIAL_TEST_MESSAGES.notNow(503)),
 			}
 		: {
 				401: /^Authorization failed - please check your credentials$/,
@@ -238,6 +240,29 @@ describe('credential test through POST /rest/credentials/test', () => {
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(CREDENTIAL_TEST_SAYS[404]);
 		expect(stack.piopiy.placedCalls()).toEqual([]);
+	});
+
+	it('does not read a 2xx whose body says it failed, or that is not JSON, as a good token (both lines apply these rules)', async () => {
+		try {
+			stack.piopiy.behaviour = () => ({ status: 200, body: { success: false, error: 'call not found' } });
+			expect(await stack.testCredential(GOOD_CREDENTIAL, stack.piopiy.credentials())).toEqual({
+				status: 'Error',
+				message: CREDENTIAL_TEST_MESSAGES.bodySaysFailed('success: false'),
+			});
+			stack.piopiy.behaviour = () => ({ status: 200, body: { error: 'call not found' } });
+			expect(await stack.testCredential(GOOD_CREDENTIAL, stack.piopiy.credentials())).toEqual({
+				status: 'Error',
+				message: CREDENTIAL_TEST_MESSAGES.bodySaysFailed('an error'),
+			});
+			stack.piopiy.behaviour = () => ({ status: 200, rawBody: '<html><body>Welcome</body></html>' });
+			expect(await stack.testCredential(GOOD_CREDENTIAL, stack.piopiy.credentials())).toEqual({
+				status: 'Error',
+				message: CREDENTIAL_TEST_MESSAGES.notJson,
+			});
+			expect(stack.piopiy.placedCalls()).toEqual([]);
+		} finally {
+			stack.piopiy.behaviour = undefined;
+		}
 	});
 
 	it('does not call a server error a good or a bad token', async () => {

@@ -36,7 +36,7 @@ export const requestOptionsField: INodeProperties = {
 			typeOptions: { minValue: 0 },
 			default: DEFAULT_MAX_RATE_LIMIT_WAIT_SEC,
 			description:
-				'When Piopiy answers 429 (too many requests), how long one item may wait in total before it fails. A 429 places no call, so waiting and sending again is safe.',
+				"When Piopiy answers 429 (too many requests), how long after an item's first attempt it may still be sent again; then it fails. A 429 places no call, so waiting and sending again is safe.",
 		},
 		{
 			displayName: 'Max Requests per Second',
