@@ -6,7 +6,7 @@ import {
 } from 'n8n-workflow';
 
 import { InvalidFieldError, describeReceived } from '../helpers/errors';
-import { redactSecrets } from '../../shared/redact';
+import { redactSecrets, redactSecretsInData } from '../../shared/redact';
 import { describeStoppedRun, replyId, type ItemOutcome } from '../helpers/runRecord';
 import { PiopiyRequestError, sendPiopiyRequest, type TransportSettings } from '../transport/request';
 import type { PiopiyCredentials, PiopiyRequest, RequestEffect } from '../transport/types';
@@ -115,7 +115,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		effect = request.effect;
 		try {
 			const reply = await sendPiopiyRequest(this, request, credentials, settings, itemIndex);
-			results[itemIndex] = { json: operation.toOutput ? operation.toOutput(reply) : reply };
+			results[itemIndex] = { json: redactSecretsInData(operation.toOutput ? operation.toOutput(reply) : reply, secrets) };
 			return true;
 		} catch (error) {
 			results[itemIndex] = { error: error as Error, outcome: failedOutcome(error) };
