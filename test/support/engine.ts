@@ -76,7 +76,7 @@ export const nodeTypes: INodeTypes = {
 const credentialTypes: Record<string, ICredentialType> = { piopiyApi: new PiopiyApi() };
 
 /** Stores decrypted credentials by type and applies `authenticate` the way n8n's server does. */
-class TestCredentialsHelper extends ICredentialsHelper {
+export class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly stored: Record<string, ICredentialDataDecryptedObject>) {
 		super();
 	}
