@@ -102,10 +102,10 @@ async function publicationFailure(workflowId: string): Promise<string> {
 	if (N8N_LINE === 1) {
 		const refused = await publish.then(
 			() => undefined,
-			(error: Error & { status?: number }) => error,
+			(error: Error & { status?: number; body?: { message?: string } }) => error,
 		);
 		expect(refused?.status).toBe(400);
-		return refused!.message;
+		return String(refused?.body?.message);
 	}
 	await publish;
 	type Status = { data: { status: string; triggers: Array<{ status: string; errorMessage: string | null }> } };
