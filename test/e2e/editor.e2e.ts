@@ -384,7 +384,7 @@ describe('the Piopiy node in the n8n editor (headless Chromium)', () => {
 		await ndv.waitFor({ state: 'hidden' });
 		const issues = await canvasIssues(nodeName);
 		expect(issues).toHaveLength(1);
-		expect(issues[0]).toMatch(/^Credentials for Piopiy Webhook API are not set\.?$/);
+		expect(issues[0]).toMatch(/^Credentials for Piopiy Trigger are not set\.?$/);
 	});
 
 	uiTest('credential dialog "Piopiy Webhook API": a masked secret, and n8n checks its length on save', async () => {
@@ -405,7 +405,10 @@ describe('the Piopiy node in the n8n editor (headless Chromium)', () => {
 		expect(await secret.evaluate((element) => element.type)).toBe('password');
 		await secret.fill('too-short');
 		await modal.locator(testId('credential-save-button')).click();
-		await modal.getByText(/shorter than 16 characters/).first().waitFor({ state: 'visible' });
+		// n8n saves it, tests it, and shows the test's message under "More details".
+		await modal.getByText(/Couldn.t connect with these settings/).first().waitFor({ state: 'visible' });
+		await modal.getByText('More details').first().click();
+		await page.getByText(/shorter than 16 characters/).first().waitFor({ state: 'visible' });
 
 		await secret.fill('f3c1b2a4d5e6f708192a3b4c5d6e7f80');
 		await modal.locator(testId('credential-save-button')).click();
