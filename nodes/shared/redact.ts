@@ -26,19 +26,21 @@ const MIN_LENGTH_INSIDE_PROSE = 6;
 const SECRET_KEYS = new Set(['authorization', 'secret', 'x-piopiy-secret']);
 
 type Secrets = ReadonlyArray<string | undefined>;
+/** A secret with the forms it may take in text: as it is, and URL-encoded (inside an echoed URL or form body). */
+type SecretForms = { length: number; forms: Set<string> };
 
-function usable(secrets: Secrets): string[] {
-	return secrets.filter((secret): secret is string => typeof secret === 'string' && secret !== '');
+function usable(secrets: Secrets): SecretForms[] {
+	return secrets
+		.filter((secret): secret is string => typeof secret === 'string' && secret !== '')
+		.map((secret) => ({ length: secret.length, forms: new Set([secret, encodeURIComponent(secret)]) }));
 }
 
-function redactText(text: string, secrets: string[], minLengthInsideText: number): string {
+function redactText(text: string, secrets: SecretForms[], minLengthInsideText: number): string {
 	let safe = text;
-	for (const secret of secrets) {
-		// Also the URL-encoded form: a secret inside an echoed URL or form body is sent encoded.
-		const forms = new Set([secret, encodeURIComponent(secret)]);
+	for (const { length, forms } of secrets) {
 		if (forms.has(safe)) return REDACTED;
-		if (secret.length < minLengthInsideText) continue;
-		for (const form of forms) safe = safe.split(form).join(REDACTED);
+		if (length < minLengthInsideText) continue;
+		for (const form of forms) if (safe.includes(form)) safe = safe.split(form).join(REDACTED);
 	}
 	return safe.replace(SECRET_PARAMETER_IN_TEXT, `$1${REDACTED}`).replace(BEARER_VALUE, `Bearer ${REDACTED}`);
 }
@@ -54,10 +56,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return prototype === Object.prototype || prototype === null;
 }
 
-function redactValue(value: unknown, secrets: string[]): unknown {
+function redactValue(value: unknown, secrets: SecretForms[]): unknown {
 	if (typeof value === 'string') return redactText(value, secrets, MIN_SECRET_LENGTH);
 	// A secret made of digits may come back as a JSON number.
-	if (typeof value === 'number') return secrets.includes(String(value)) ? REDACTED : value;
+	if (typeof value === 'number') return secrets.some(({ forms }) => forms.has(String(value))) ? REDACTED : value;
 	if (Array.isArray(value)) return value.map((entry) => redactValue(entry, secrets));
 	if (!isPlainObject(value)) return value;
 	// Object.fromEntries defines own properties, so a `__proto__` key stays a key.
