@@ -7,7 +7,7 @@ import {
 	type IHookFunctions,
 	type INodeCredentialTestResult,
 	type INodeExecutionData,
-		type INodeType,
+	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
@@ -56,7 +56,7 @@ async function readTriggerSecret(context: IWebhookFunctions | IHookFunctions): P
 	return { open: false, secret, problem: secretProblem(secret, 'in the node') };
 }
 
-/** What to do about a secret problem, for the activation error and the credential test. */
+/** What to do about a secret problem: the description of the activation error. */
 const HOW_TO_FIX = `Select a Piopiy Webhook API credential (Authentication → Secret (Credential)) whose secret has at least ${MIN_SECRET_LENGTH} characters, e.g. the output of openssl rand -hex 32, and put the same secret in the URLs Piopiy calls (?secret=). A secret typed into the node is deprecated: it is saved in clear text in the workflow.`;
 
 const UNAUTHORIZED = 'Unauthorized: missing or wrong secret';
