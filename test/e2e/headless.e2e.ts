@@ -384,6 +384,23 @@ describe('example workflows, run with n8n execute against the Piopiy stand-in', 
 		const [answer] = outputOf(run.result, 'AI Agent');
 		expect(String(answer.output)).toMatch(/^Done\. The tool answered: .*call_queued/);
 	});
+
+	it('(d) a model that asks for the same call twice rings the person once, and is told why', async () => {
+		fakeOpenAi.requests.length = 0;
+		fakeOpenAi.toolCalls = 2;
+		try {
+			const run = await stack.execute(IDS.agent);
+			expectSucceeded(run);
+			expect(stack.piopiy.requests.map((request) => request.path)).toEqual(['/voice/ai/call']);
+			expect(fakeOpenAi.requests).toHaveLength(3);
+			const toolMessages = fakeOpenAi.requests[2].body.messages.filter((message) => message.role === 'tool');
+			expect(toolMessages).toHaveLength(2);
+			expect(String(toolMessages[0].content)).toContain('call_queued');
+			expect(String(toolMessages[1].content)).toContain('Not sent: this exact call was already made earlier in this run');
+		} finally {
+			fakeOpenAi.toolCalls = 1;
+		}
+	});
 });
 
 describe('failures are clear, send nothing they should not, and keep the token secret', () => {

@@ -151,6 +151,12 @@ export interface RunOptions {
 	retry?: Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
 	/** How the execution was started: `manual` (default), or e.g. `retry` for "Retry" on a failed execution. */
 	mode?: WorkflowExecuteMode;
+	/**
+	 * A failed run to retry as n8n's "Retry" of an execution does (ExecutionService.retry in n8n's cli):
+	 * mode `retry`, the failed execution's data with its error deleted and the failed node's errored
+	 * run popped, so the engine restarts from the failed node with its stored stack and context.
+	 */
+	retryOf?: IRun;
 }
 
 export interface RunResult {
@@ -161,6 +167,17 @@ export interface RunResult {
 	run: IRun;
 }
 
+/** What n8n's "Retry" (ExecutionService.retry) starts from: the stored data, less the last error. */
+function dataForRetry(failed: IRun): IRun['data'] {
+	// Through JSON, as n8n stores an execution in its database and reads it back for the retry.
+	const data = JSON.parse(JSON.stringify(failed.data)) as IRun['data'];
+	const { lastNodeExecuted } = data.resultData;
+	delete data.resultData.error;
+	const runs = lastNodeExecuted ? data.resultData.runData[lastNodeExecuted] : undefined;
+	if (runs && runs.length > 0 && runs[runs.length - 1].error !== undefined) runs.pop();
+	return data;
+}
+
 export async function runPiopiyNode({
 	parameters,
 	items = [{}],
@@ -168,8 +185,10 @@ export async function runPiopiyNode({
 	onError,
 	nodeType = PIOPIY_NODE_TYPE,
 	retry,
-	mode = 'manual',
+	mode: requestedMode = 'manual',
+	retryOf,
 }: RunOptions): Promise<RunResult> {
+	const mode: WorkflowExecuteMode = retryOf ? 'retry' : requestedMode;
 	const source: INode = {
 		id: 'source',
 		name: 'Test Items',
@@ -214,14 +233,17 @@ export async function runPiopiyNode({
 		hooks,
 	} as IWorkflowExecuteAdditionalData;
 
-	const runExecutionData = createRunExecutionData({
-		executionData: {
-			nodeExecutionStack: [{ node: source, data: { main: [[{ json: {} }]] }, source: null }],
-		},
-	});
+	const runExecutionData = retryOf
+		? dataForRetry(retryOf)
+		: createRunExecutionData({
+				executionData: {
+					nodeExecutionStack: [{ node: source, data: { main: [[{ json: {} }]] }, source: null }],
+				},
+			});
 
 	const run = await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
-	const taskData = run.data.resultData.runData.Piopiy?.[0];
+	const runs = run.data.resultData.runData.Piopiy ?? [];
+	const taskData = runs[runs.length - 1];
 	return {
 		items: taskData?.data?.main?.[0] ?? [],
 		error: (taskData?.error ?? run.data.resultData.error) as RunResult['error'],

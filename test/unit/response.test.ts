@@ -1,7 +1,7 @@
 import { redactSecrets } from '../../nodes/shared/redact';
 import { isFailedReply, replyErrorText } from '../../nodes/Piopiy/helpers/response';
 
-describe('isFailedReply (CONTRACT.md "Responses")', () => {
+describe('isFailedReply (docs/piopiy-api.md "Responses")', () => {
 	test.each([
 		[200, { message: 'call_queued' }, false],
 		[202, { request_id: 'r' }, false],

@@ -13,6 +13,14 @@ export const requestOptionsField: INodeProperties = {
 	default: {},
 	options: [
 		{
+			displayName: 'Allow Repeated Calls From AI Agent',
+			name: 'allowToolRepeats',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether an AI Agent using this node as a tool may make the same call again in one execution (the same number with the same agent, pipeline or flow). Off: a repeat is refused and the agent is told the call was already made, so a model that asks twice does not ring a person twice.",
+		},
+		{
 			displayName: 'Max Concurrent Requests',
 			name: 'concurrency',
 			type: 'number',

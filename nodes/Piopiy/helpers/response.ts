@@ -1,4 +1,4 @@
-/** How a Piopiy reply is judged, exactly as CONTRACT.md "Responses" says. Pure functions. */
+/** How a Piopiy reply is judged, exactly as docs/piopiy-api.md "Responses" says. Pure functions. */
 
 const SUCCESS_CODES = new Set<unknown>([200, '200', 'cmi-200']);
 

@@ -1,6 +1,6 @@
 import { attempt, InvalidFieldError } from './errors';
 
-/** Contract rules of CONTRACT.md "Field rules", as pure functions that return the value to send. */
+/** Contract rules of docs/piopiy-api.md "Field rules", as pure functions that return the value to send. */
 
 const PHONE_PATTERN = /^[1-9][0-9]{6,15}$/;
 /** Formatting people type around a phone number; anything else in the number is an error. */

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { SECRET_QUERY_PARAMETER } from './secret';
 
 /**
- * Fields Piopiy and TeleCMI send as a JSON document inside a string: `extra_params` (CONTRACT.md,
+ * Fields Piopiy and TeleCMI send as a JSON document inside a string: `extra_params` (docs/piopiy-api.md,
  * "Webhooks") and `custom` (TeleCMI's "your custom parameters"). They are parsed when they hold a
  * JSON object or array, and kept exactly as sent otherwise.
  */

@@ -70,6 +70,7 @@ export const aiAgentCall: PiopiyOperation = {
 		action: 'Call a number with an AI agent',
 		description: 'Place an outbound call handled by a Piopiy AI agent, with an optional backup agent',
 	},
+	effect: 'placesCall',
 	description,
 	prepare(itemIndex, credentials) {
 		const ui = {

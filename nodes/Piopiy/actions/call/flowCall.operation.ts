@@ -40,6 +40,7 @@ export const callFlowCall: PiopiyOperation = {
 		action: 'Make a flow call',
 		description: 'Call a number and run a call flow built in Piopiy',
 	},
+	effect: 'placesCall',
 	description,
 	prepare(itemIndex, credentials) {
 		const ui = {

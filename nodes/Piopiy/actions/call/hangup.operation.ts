@@ -61,6 +61,7 @@ export const callHangup: PiopiyOperation = {
 		action: 'Hang up a call',
 		description: 'End a live call with a SIP cause and an optional reason',
 	},
+	effect: 'repeatable',
 	description,
 	prepare(itemIndex) {
 		const ui = readParameters(this, itemIndex, { callId: '', cause: 'NORMAL_CLEARING', customCause: '', reason: '' });

@@ -32,6 +32,7 @@ export const callPcmoCall: PiopiyOperation = {
 		action: 'Make a PCMO call',
 		description: 'Call a number and run a pipeline of actions: play, connect, get input, record and more',
 	},
+	effect: 'placesCall',
 	description,
 	prepare(itemIndex, credentials) {
 		const ui = {

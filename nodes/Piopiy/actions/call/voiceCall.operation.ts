@@ -41,6 +41,7 @@ export const callVoiceCall: PiopiyOperation = {
 		action: 'Make a voice call',
 		description: 'Call a number and bridge it to another number when answered',
 	},
+	effect: 'placesCall',
 	description,
 	prepare(itemIndex, credentials) {
 		const ui = {
