@@ -6,6 +6,7 @@ import { CREDENTIAL_TEST_MESSAGES } from '../../credentials/PiopiyApi.credential
 import { CALL_PLACING_PATHS } from '../support/piopiyServer';
 import { recordRequests } from './support/requestLog';
 import { GOOD_CREDENTIAL, N8N_LINE, startStack, TYPE_PREFIX, WRONG_TOKEN_CREDENTIAL, type Stack } from './support/stack';
+import { finishedExecutions as finishedExecutionsOf, postTo, storedOutput as storedOutputOf, type PostOptions } from './support/webhooks';
 import { forE2e, readExample, type Workflow, type WorkflowNode } from './support/workflows';
 
 /**
@@ -88,10 +89,13 @@ function byType(workflow: Workflow, type: string): WorkflowNode {
 	return found[0];
 }
 
+/** The trigger's secret, in a Piopiy Webhook API credential. */
+const WEBHOOK_CREDENTIAL = { id: 'PiopiyWebhookE2e', name: 'Piopiy webhook secret (e2e)' };
+
 /** examples/piopiy-trigger-caller-input.json with the user's two set-up steps done: a secret, a real helpdesk URL. */
 function callerInputWorkflow(): Workflow {
 	const workflow = forE2e(readExample('piopiy-trigger-caller-input.json'), { id: IDS.callerInput, credential: GOOD_CREDENTIAL, typePrefix });
-	byType(workflow, `${typePrefix}piopiyTrigger`).parameters.secret = SECRET;
+	byType(workflow, `${typePrefix}piopiyTrigger`).credentials = { piopiyWebhookApi: { ...WEBHOOK_CREDENTIAL } };
 	byType(workflow, 'n8n-nodes-base.httpRequest').parameters.url = ticketDesk.url;
 	return workflow;
 }
@@ -103,6 +107,7 @@ beforeAll(async () => {
 	stack = await startStack({
 		name: 'package',
 		install: 'communityPackage',
+		credentials: [{ ...WEBHOOK_CREDENTIAL, type: 'piopiyWebhookApi', data: { secret: SECRET } }],
 		workflows: [
 			callStatusWorkflow(),
 			callerInputWorkflow(),
@@ -124,43 +129,9 @@ async function activate(workflowId: string, webhookPath: string) {
 	await stack.publish(workflowId, webhookPath);
 }
 
-async function post(urlPath: string, { json, form, headers = {} }: { json?: unknown; form?: Record<string, string>; headers?: Record<string, string> }) {
-	const response = await fetch(new URL(urlPath, stack.url), {
-		method: 'POST',
-		headers: {
-			...(json !== undefined ? { 'Content-Type': 'application/json' } : {}),
-			...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
-			...headers,
-		},
-		body: json !== undefined ? JSON.stringify(json) : form ? new URLSearchParams(form).toString() : undefined,
-		signal: AbortSignal.timeout(30_000),
-	});
-	const text = await response.text();
-	return { status: response.status, text };
-}
-
-/** Waits until `count` executions of the workflow are stored and finished; returns them, oldest first. */
-async function finishedExecutions(workflowId: string, count: number, timeoutMs = 60_000) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const executions = await stack.executions(workflowId);
-		const finished = executions.filter((execution) => !['new', 'running', 'waiting'].includes(execution.status));
-		if (finished.length >= count) {
-			return [...executions].sort((a, b) => Number(a.id) - Number(b.id));
-		}
-		if (Date.now() > deadline) {
-			throw new Error(`expected ${count} finished executions of ${workflowId}, have ${JSON.stringify(executions)}`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 300));
-	}
-}
-
-/** The items a node output in a stored execution. */
-async function storedOutput(executionId: string, nodeName: string) {
-	const stored = await stack.storedExecution(executionId);
-	const runs = stored.data.resultData.runData[nodeName];
-	return { stored, items: (runs?.[0]?.data?.main?.[0] ?? []).map((item) => item.json) };
-}
+const post = async (urlPath: string, options: PostOptions) => await postTo(stack, urlPath, options);
+const finishedExecutions = async (workflowId: string, count: number) => await finishedExecutionsOf(stack, workflowId, count);
+const storedOutput = async (executionId: string, nodeName: string) => await storedOutputOf(stack, executionId, nodeName);
 
 describe('installed as a community package', () => {
 	it('loads without errors, under the package name, with the tool variant', async () => {
@@ -174,6 +145,7 @@ describe('installed as a community package', () => {
 		expect(names.sort()).toEqual(['n8n-nodes-piopiy.piopiy', 'n8n-nodes-piopiy.piopiyTool', 'n8n-nodes-piopiy.piopiyTrigger']);
 		const credentials = await stack.rest<Array<{ name: string; supportedNodes?: string[] }>>('/types/credentials.json');
 		expect(credentials.find((type) => type.name === 'piopiyApi')?.supportedNodes).toEqual(['n8n-nodes-piopiy.piopiy']);
+		expect(credentials.find((type) => type.name === 'piopiyWebhookApi')?.supportedNodes).toEqual(['n8n-nodes-piopiy.piopiyTrigger']);
 	});
 });
 

@@ -6,7 +6,7 @@ import {
 } from 'n8n-workflow';
 
 import { InvalidFieldError, describeReceived } from '../helpers/errors';
-import { redactSecrets } from '../../shared/redact';
+import { redactSecrets, redactSecretsInData } from '../../shared/redact';
 import { describeStoppedRun, replyId, type ItemOutcome, type StoppedRunReport } from '../helpers/runRecord';
 import { PiopiyRequestError, sendPiopiyRequest } from '../transport/request';
 import type { PiopiyCredentials, PiopiyRequest } from '../transport/types';
@@ -109,7 +109,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 		try {
 			const reply = await sendPiopiyRequest(this, request, credentials, settings, itemIndex);
-			results[itemIndex] = { json: operation.toOutput ? operation.toOutput(reply) : reply };
+			results[itemIndex] = { json: redactSecretsInData(operation.toOutput ? operation.toOutput(reply) : reply, secrets) };
 			toolCalls?.record(request, replyId(reply));
 			return true;
 		} catch (error) {
