@@ -41,3 +41,18 @@ export function variablesParameters(context: IExecuteFunctions, itemIndex: numbe
 		? { variablesInput, variablesJson: context.getNodeParameter('variablesJson', itemIndex, '{}') }
 		: { variablesInput, variables: context.getNodeParameter('variables', itemIndex, {}) };
 }
+
+/**
+ * One item's parameters of an operation that places a call: who calls whom, the call options and the
+ * variables, with the operation's own parameters (`own`, by name with their defaults).
+ */
+export function placedCallParameters(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	own: Record<string, unknown>,
+): Record<string, unknown> {
+	return {
+		...readParameters(context, itemIndex, { callerId: '', toNumber: '', callOptions: {}, ...own }),
+		...variablesParameters(context, itemIndex),
+	};
+}

@@ -5,7 +5,7 @@ import { callOptionsCollection } from '../../descriptions/callOptions.descriptio
 import { connectOptionsFields, connectStrategyField } from '../../descriptions/connect.description';
 import { variablesFields } from '../../descriptions/variables.description';
 import { buildVoiceCallRequest, type VoiceCallUi } from '../../mapping/appCalls';
-import { readParameters, variablesParameters, type PiopiyOperation } from '../types';
+import { placedCallParameters, type PiopiyOperation } from '../types';
 
 const show = { resource: ['call'], operation: ['voiceCall'] };
 
@@ -44,18 +44,12 @@ export const callVoiceCall: PiopiyOperation = {
 	effect: 'placesCall',
 	description,
 	prepare(itemIndex, credentials) {
-		const ui = {
-			...readParameters(this, itemIndex, {
-				callerId: '',
-				toNumber: '',
-				appId: '',
-				connectTo: '',
-				strategy: 'sequential',
-				connectOptions: {},
-				callOptions: {},
-			}),
-			...variablesParameters(this, itemIndex),
-		};
+		const ui = placedCallParameters(this, itemIndex, {
+			appId: '',
+			connectTo: '',
+			strategy: 'sequential',
+			connectOptions: {},
+		});
 		return buildVoiceCallRequest(ui as unknown as VoiceCallUi, credentials.appId);
 	},
 };
