@@ -245,14 +245,14 @@ async function importContent(runtime: N8nRuntime, reimport: boolean): Promise<vo
 	fs.rmSync(IMPORT_DIR, { recursive: true, force: true });
 	try {
 		if (stamp.credential !== credentialHash) {
-			log(`importing the credential "${SANDBOX_CREDENTIAL.name}" (n8n import:credentials)…`);
+			log(`importing the credentials ${credentials.map((credential) => `"${credential.name}"`).join(' and ')} (n8n import:credentials)…`);
 			const file = path.join(IMPORT_DIR, 'credentials.json');
 			fs.mkdirSync(IMPORT_DIR, { recursive: true });
 			fs.writeFileSync(file, JSON.stringify(credentials, null, 2));
 			await cli(runtime, ['import:credentials', `--input=${file}`]);
 			stamp.credential = credentialHash;
 		} else {
-			log(`credential "${SANDBOX_CREDENTIAL.name}" already imported`);
+			log(`credentials ${credentials.map((credential) => `"${credential.name}"`).join(' and ')} already imported`);
 		}
 
 		if (changed.length > 0) {

@@ -1,24 +1,85 @@
 /**
- * The one redaction of the package, for the Piopiy node (error messages and descriptions) and the
- * Piopiy Trigger (the items it emits). Piopiy may echo the Authorization header, the app secret or a
- * trigger URL in what it sends; none of them may reach the user, a log or a stored execution.
+ * The one redaction of the package, for the Piopiy node (error messages and descriptions, and the
+ * items made of Piopiy's replies) and the Piopiy Trigger (the items it emits). Piopiy may echo the
+ * Authorization header, the app secret or a trigger URL in what it sends; none of them may reach the
+ * user, a log or a stored execution.
  */
 export const REDACTED = '[redacted]';
+
+/**
+ * Secrets at least this long are also replaced inside longer text of data (output items). A phone
+ * number has at most 15 digits (E.164), so no phone number can contain one, and a random secret of
+ * 16 characters does not turn up inside a call ID by chance. The Piopiy Trigger requires secrets
+ * this long.
+ */
+export const MIN_SECRET_LENGTH = 16;
 
 /** `secret=...` (or `secret%3D...` inside an encoded URL) in any text, whatever the value. */
 const SECRET_PARAMETER_IN_TEXT = /\b(secret(?:=|%3D))[^&#\s"'<>]*/gi;
 const BEARER_VALUE = /Bearer\s+[^\s"',;]+/gi;
-/** Shorter secrets are replaced only where they are the whole text: inside text they would blank ordinary words. */
-const MIN_LENGTH_INSIDE_TEXT = 6;
+/**
+ * In prose (error messages) secrets from this length on are replaced inside text: a blanked word there
+ * is harmless, a leak is not. Shorter ones would blank ordinary words, so only the whole text counts.
+ */
+const MIN_LENGTH_INSIDE_PROSE = 6;
+/** Keys whose string value is a secret whatever it holds: a reflected header, an echoed `secret`. */
+const SECRET_KEYS = new Set(['authorization', 'secret', 'x-piopiy-secret']);
 
-export function redactSecrets(text: string, secrets: Array<string | undefined>): string {
+type Secrets = ReadonlyArray<string | undefined>;
+/** A secret with the forms it may take in text: as it is, and URL-encoded (inside an echoed URL or form body). */
+type SecretForms = { length: number; forms: Set<string> };
+
+function usable(secrets: Secrets): SecretForms[] {
+	return secrets
+		.filter((secret): secret is string => typeof secret === 'string' && secret !== '')
+		.map((secret) => ({ length: secret.length, forms: new Set([secret, encodeURIComponent(secret)]) }));
+}
+
+function redactText(text: string, secrets: SecretForms[], minLengthInsideText: number): string {
 	let safe = text;
-	for (const secret of secrets) {
-		if (typeof secret !== 'string' || secret === '') continue;
-		if (safe === secret) return REDACTED;
-		if (secret.length < MIN_LENGTH_INSIDE_TEXT) continue;
-		// Also the URL-encoded form: a secret inside an echoed URL or form body is sent encoded.
-		for (const form of new Set([secret, encodeURIComponent(secret)])) safe = safe.split(form).join(REDACTED);
+	for (const { length, forms } of secrets) {
+		if (forms.has(safe)) return REDACTED;
+		if (length < minLengthInsideText) continue;
+		for (const form of forms) if (safe.includes(form)) safe = safe.split(form).join(REDACTED);
 	}
 	return safe.replace(SECRET_PARAMETER_IN_TEXT, `$1${REDACTED}`).replace(BEARER_VALUE, `Bearer ${REDACTED}`);
+}
+
+/** An error message or description without the secrets (see MIN_LENGTH_INSIDE_PROSE). */
+export function redactSecrets(text: string, secrets: Secrets): string {
+	return redactText(text, usable(secrets), MIN_LENGTH_INSIDE_PROSE);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+	const prototype: unknown = Object.getPrototypeOf(value);
+	return prototype === Object.prototype || prototype === null;
+}
+
+function redactValue(value: unknown, secrets: SecretForms[]): unknown {
+	if (typeof value === 'string') return redactText(value, secrets, MIN_SECRET_LENGTH);
+	// A secret made of digits may come back as a JSON number.
+	if (typeof value === 'number') return secrets.some(({ forms }) => forms.has(String(value))) ? REDACTED : value;
+	if (Array.isArray(value)) return value.map((entry) => redactValue(entry, secrets));
+	if (!isPlainObject(value)) return value;
+	// Object.fromEntries defines own properties, so a `__proto__` key stays a key.
+	return Object.fromEntries(
+		Object.entries(value).map(([key, entry]) => [
+			redactText(key, secrets, MIN_SECRET_LENGTH),
+			typeof entry === 'string' && SECRET_KEYS.has(key.toLowerCase()) ? REDACTED : redactValue(entry, secrets),
+		]),
+	);
+}
+
+/**
+ * A deep copy of `data` (a reply or a payload) in which no secret appears, and nothing else changed:
+ * - a key or value that is a secret, or its URL-encoded form, becomes `[redacted]`;
+ * - inside longer text only secrets of MIN_SECRET_LENGTH or more are replaced, so a short one never
+ *   corrupts a phone number or an ID that happens to contain it;
+ * - `secret=` URL parameters and `Bearer` values are redacted whatever they hold, and so are string
+ *   values under an `Authorization`, `secret` or `X-Piopiy-Secret` key.
+ * Numbers, booleans and null keep their types; arrays and nested objects are walked.
+ */
+export function redactSecretsInData<T>(data: T, secrets: Secrets): T {
+	return redactValue(data, usable(secrets)) as T;
 }

@@ -27,6 +27,8 @@ export const SANDBOX = Object.freeze({
 	/** App ID and App Secret the sandbox's balance API (/v2/balance) accepts. */
 	appId: 2222333,
 	appSecret: 'piopiy_sandbox_demo_secret',
+	/** The secret of the sandbox's Piopiy Webhook API credential, which the trigger example uses. */
+	webhookSecret: 'piopiy_sandbox_demo_webhook_secret',
 });
 
 /** The n8n credential that points at the sandbox; the example workflows reference it by id and name. */
@@ -34,6 +36,13 @@ export const SANDBOX_CREDENTIAL = Object.freeze({
 	id: 'PiopiySandbox001',
 	name: 'Piopiy (sandbox)',
 	type: 'piopiyApi',
+});
+
+/** The Piopiy Webhook API credential (the Piopiy Trigger's secret) the trigger example references. */
+export const SANDBOX_WEBHOOK_CREDENTIAL = Object.freeze({
+	id: 'PiopiyWebhookSbx',
+	name: 'Piopiy webhook secret (sandbox)',
+	type: 'piopiyWebhookApi',
 });
 
 export const N8N = Object.freeze({

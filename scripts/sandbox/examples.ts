@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { PROJECT_ROOT, SANDBOX_CREDENTIAL, sandboxCredentialData } from './config';
+import { PROJECT_ROOT, SANDBOX, SANDBOX_CREDENTIAL, SANDBOX_WEBHOOK_CREDENTIAL, sandboxCredentialData } from './config';
 
 /**
  * The example workflows of `examples/`, as `npm start` imports them. n8n loads the package from its
@@ -44,7 +44,13 @@ export function readExamples(dir = EXAMPLES_DIR): Example[] {
 		.map((file) => ({ file, workflow: JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Workflow }));
 }
 
-/** What `n8n import:credentials --input=<file>` takes: the sandbox credential, data in plain text (n8n encrypts it). */
+/**
+ * What `n8n import:credentials --input=<file>` takes: the sandbox credentials (the Piopiy API one and
+ * the trigger example's webhook secret), data in plain text (n8n encrypts it).
+ */
 export function sandboxCredentialImport(port?: number) {
-	return [{ ...SANDBOX_CREDENTIAL, data: sandboxCredentialData(port) }];
+	return [
+		{ ...SANDBOX_CREDENTIAL, data: sandboxCredentialData(port) },
+		{ ...SANDBOX_WEBHOOK_CREDENTIAL, data: { secret: SANDBOX.webhookSecret } },
+	];
 }

@@ -365,7 +365,7 @@ describe('the Piopiy node in the n8n editor (headless Chromium)', () => {
 		});
 	}
 
-	uiTest('Piopiy Trigger: its webhook URLs, event, secret; only the empty secret is an issue', async () => {
+	uiTest('Piopiy Trigger: its webhook URLs, event, and a credential for its secret, its only issue until one is chosen', async () => {
 		await resetCanvas();
 		await searchNodeCreator('Piopiy');
 		await page.locator(`${testId('node-creator')} ${testId('node-creator-action-item')}`).first().click();
@@ -380,23 +380,56 @@ describe('the Piopiy node in the n8n editor (headless Chromium)', () => {
 		await ndv.waitFor({ state: 'visible' });
 		const parameters = ndv.locator(testId('node-parameters'));
 		await parameters.waitFor({ state: 'visible' });
-		for (const field of ['Event', 'Authentication', 'Secret', 'Filters']) {
+		for (const field of ['Event', 'Authentication', 'Filters']) {
 			expect({ field, visible: await parameters.getByText(field, { exact: true }).first().isVisible() }).toEqual({ field, visible: true });
 		}
 		expect(await ndv.locator(`${testId('parameter-input-event')} input`).inputValue()).toBe('Call Status / CDR');
-		expect(await ndv.locator(`${testId('parameter-input-authentication')} input`).inputValue()).toBe('Secret');
+		// Version 1.1: the secret lives in a Piopiy Webhook API credential, not in a parameter.
+		expect(await ndv.locator(`${testId('parameter-input-authentication')} input`).inputValue()).toBe('Secret (Credential)');
+		expect(await ndv.locator(testId('parameter-input-secret')).count()).toBe(0);
+		expect(await ndv.getByText(/Piopiy Webhook API/).first().isVisible()).toBe(true);
 		// The production URL is /webhook/<webhookId>/piopiy, as the published-workflow tests call it.
 		await ndv.getByText('Webhook URLs').first().click();
 		await ndv.getByText('Production URL').first().click();
 		expect(await ndv.getByText(/\/webhook\/[0-9a-f-]{36}\/piopiy/).first().isVisible()).toBe(true);
 		expect(await ndv.locator(testId('parameter-issues')).count()).toBe(0);
-		expect(await ndv.locator('.has-issues').count()).toBe(0);
 		const nodeName = (await ndv.locator(`${testId('node-title-container')} ${testId('inline-edit-preview')}`).first().innerText()).trim();
 		await shot('trigger.png');
 
 		await page.locator(NDV_CLOSE).click();
 		await ndv.waitFor({ state: 'hidden' });
-		expect(await canvasIssues(nodeName)).toEqual(['Parameter "Secret" is required.']);
+		const issues = await canvasIssues(nodeName);
+		expect(issues).toHaveLength(1);
+		expect(issues[0]).toMatch(/^Credentials for Piopiy Trigger are not set\.?$/);
+	});
+
+	uiTest('credential dialog "Piopiy Webhook API": a masked secret, and n8n checks its length on save', async () => {
+		await page.goto(`${stack.url}/home/credentials/create`, { timeout: 90_000 });
+		const typeSearch = page.locator(`${testId('new-credential-type-select')} input`).first();
+		await typeSearch.waitFor({ state: 'visible' });
+		await typeSearch.fill('Piopiy Webhook');
+		const options = page.locator(`${testId('new-credential-type-select-option')}:visible`);
+		await options.first().waitFor({ state: 'visible' });
+		expect(await options.allInnerTexts()).toEqual(['Piopiy Webhook API']);
+		await options.first().click();
+		await page.locator(testId('new-credential-type-button')).click();
+
+		const modal = page.locator(testId('editCredential-modal'));
+		await modal.waitFor({ state: 'visible' });
+		const secret = modal.locator(`${testId('parameter-input-secret')} input`);
+		await secret.waitFor({ state: 'visible' });
+		expect(await secret.evaluate((element) => element.type)).toBe('password');
+		await secret.fill('too-short');
+		await modal.locator(testId('credential-save-button')).click();
+		// n8n saves it, tests it, and shows the test's message under "More details".
+		await modal.getByText(/Couldn.t connect with these settings/).first().waitFor({ state: 'visible' });
+		await modal.getByText('More details').first().click();
+		await page.getByText(/shorter than 16 characters/).first().waitFor({ state: 'visible' });
+
+		await secret.fill('f3c1b2a4d5e6f708192a3b4c5d6e7f80');
+		await modal.locator(testId('credential-save-button')).click();
+		await modal.getByText('Connection tested successfully').waitFor({ state: 'visible' });
+		await shot('credential-piopiy-webhook.png');
 	});
 
 	uiTest('credential dialog "Piopiy API": fields, and n8n tests the token against Piopiy on save', async () => {
@@ -408,8 +441,8 @@ describe('the Piopiy node in the n8n editor (headless Chromium)', () => {
 		// n8n 1.x hides the options the search filters out; 2.x removes them.
 		const options = page.locator(`${testId('new-credential-type-select-option')}:visible`);
 		await options.first().waitFor({ state: 'visible' });
-		expect(await options.allInnerTexts()).toEqual(['Piopiy API']);
-		await options.first().click();
+		expect(await options.allInnerTexts()).toEqual(['Piopiy API', 'Piopiy Webhook API']);
+		await options.filter({ hasText: /^Piopiy API$/ }).click();
 		await page.locator(testId('new-credential-type-button')).click();
 
 		const modal = page.locator(testId('editCredential-modal'));

@@ -2,6 +2,7 @@ import { BALANCE_PATH, type RecordedRequest } from '../support/piopiyServer';
 import { FakeOpenAi } from './support/fakeOpenAi';
 import { n8n, type ExecuteResult } from './support/runtime';
 import { recordRequests } from './support/requestLog';
+import { placesHoldingSecrets } from './support/secrets';
 import {
 	GOOD_CREDENTIAL,
 	N8N_VERSION,
@@ -383,20 +384,31 @@ describe('example workflows, run with n8n execute against the Piopiy stand-in', 
 		const [answer] = outputOf(run.result, 'AI Agent');
 		expect(String(answer.output)).toMatch(/^Done\. The tool answered: .*call_queued/);
 	});
+
+	it('(d) a model that asks for the same call twice rings the person once, and is told why', async () => {
+		fakeOpenAi.requests.length = 0;
+		fakeOpenAi.toolCalls = 2;
+		try {
+			const run = await stack.execute(IDS.agent);
+			expectSucceeded(run);
+			expect(stack.piopiy.requests.map((request) => request.path)).toEqual(['/voice/ai/call']);
+			expect(fakeOpenAi.requests).toHaveLength(3);
+			const toolMessages = fakeOpenAi.requests[2].body.messages.filter((message) => message.role === 'tool');
+			expect(toolMessages).toHaveLength(2);
+			expect(String(toolMessages[0].content)).toContain('call_queued');
+			expect(String(toolMessages[1].content)).toContain('Not sent: this exact call was already made earlier in this run');
+		} finally {
+			fakeOpenAi.toolCalls = 1;
+		}
+	});
 });
 
 describe('failures are clear, send nothing they should not, and keep the token secret', () => {
 	/** Every place the token could leak to: the run, the stored execution, n8n's files and logs. */
 	async function expectNoSecrets(run: ExecuteOutcome) {
-		const stored = await stack.storedExecution(run.executionId);
-		for (const secret of [stack.piopiy.token, stack.wrongToken, stack.piopiy.appSecret]) {
-			expect(run.stdout).not.toContain(secret);
-			expect(run.stderr).not.toContain(secret);
-			expect(stored.raw).not.toContain(secret);
-			expect(stack.n8n.logs()).not.toContain(secret);
-			expect(stack.filesContaining(secret)).toEqual([]);
-		}
-		return stored;
+		const secrets = { token: stack.piopiy.token, 'wrong token': stack.wrongToken, 'app secret': stack.piopiy.appSecret };
+		expect(await placesHoldingSecrets(stack, secrets, { printed: [run.stdout, run.stderr], executionIds: [run.executionId] })).toEqual([]);
+		return await stack.storedExecution(run.executionId);
 	}
 
 	it('bad input: a phone number "n/a" fails the run with the field and value named, and nothing is sent', async () => {

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { CREDENTIAL_TEST_MESSAGES } from '../../credentials/PiopiyApi.credentials';
 import { CALL_PLACING_PATHS } from '../support/piopiyServer';
 import { recordRequests } from './support/requestLog';
 import { GOOD_CREDENTIAL, N8N_LINE, startStack, TYPE_PREFIX, WRONG_TOKEN_CREDENTIAL, type Stack } from './support/stack';
+import { finishedExecutions as finishedExecutionsOf, postTo, storedOutput as storedOutputOf, type PostOptions } from './support/webhooks';
 import { forE2e, readExample, type Workflow, type WorkflowNode } from './support/workflows';
 
 /**
@@ -87,10 +89,13 @@ function byType(workflow: Workflow, type: string): WorkflowNode {
 	return found[0];
 }
 
+/** The trigger's secret, in a Piopiy Webhook API credential. */
+const WEBHOOK_CREDENTIAL = { id: 'PiopiyWebhookE2e', name: 'Piopiy webhook secret (e2e)' };
+
 /** examples/piopiy-trigger-caller-input.json with the user's two set-up steps done: a secret, a real helpdesk URL. */
 function callerInputWorkflow(): Workflow {
 	const workflow = forE2e(readExample('piopiy-trigger-caller-input.json'), { id: IDS.callerInput, credential: GOOD_CREDENTIAL, typePrefix });
-	byType(workflow, `${typePrefix}piopiyTrigger`).parameters.secret = SECRET;
+	byType(workflow, `${typePrefix}piopiyTrigger`).credentials = { piopiyWebhookApi: { ...WEBHOOK_CREDENTIAL } };
 	byType(workflow, 'n8n-nodes-base.httpRequest').parameters.url = ticketDesk.url;
 	return workflow;
 }
@@ -102,6 +107,7 @@ beforeAll(async () => {
 	stack = await startStack({
 		name: 'package',
 		install: 'communityPackage',
+		credentials: [{ ...WEBHOOK_CREDENTIAL, type: 'piopiyWebhookApi', data: { secret: SECRET } }],
 		workflows: [
 			callStatusWorkflow(),
 			callerInputWorkflow(),
@@ -123,43 +129,9 @@ async function activate(workflowId: string, webhookPath: string) {
 	await stack.publish(workflowId, webhookPath);
 }
 
-async function post(urlPath: string, { json, form, headers = {} }: { json?: unknown; form?: Record<string, string>; headers?: Record<string, string> }) {
-	const response = await fetch(new URL(urlPath, stack.url), {
-		method: 'POST',
-		headers: {
-			...(json !== undefined ? { 'Content-Type': 'application/json' } : {}),
-			...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
-			...headers,
-		},
-		body: json !== undefined ? JSON.stringify(json) : form ? new URLSearchParams(form).toString() : undefined,
-		signal: AbortSignal.timeout(30_000),
-	});
-	const text = await response.text();
-	return { status: response.status, text };
-}
-
-/** Waits until `count` executions of the workflow are stored and finished; returns them, oldest first. */
-async function finishedExecutions(workflowId: string, count: number, timeoutMs = 60_000) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const executions = await stack.executions(workflowId);
-		const finished = executions.filter((execution) => !['new', 'running', 'waiting'].includes(execution.status));
-		if (finished.length >= count) {
-			return [...executions].sort((a, b) => Number(a.id) - Number(b.id));
-		}
-		if (Date.now() > deadline) {
-			throw new Error(`expected ${count} finished executions of ${workflowId}, have ${JSON.stringify(executions)}`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 300));
-	}
-}
-
-/** The items a node output in a stored execution. */
-async function storedOutput(executionId: string, nodeName: string) {
-	const stored = await stack.storedExecution(executionId);
-	const runs = stored.data.resultData.runData[nodeName];
-	return { stored, items: (runs?.[0]?.data?.main?.[0] ?? []).map((item) => item.json) };
-}
+const post = async (urlPath: string, options: PostOptions) => await postTo(stack, urlPath, options);
+const finishedExecutions = async (workflowId: string, count: number) => await finishedExecutionsOf(stack, workflowId, count);
+const storedOutput = async (executionId: string, nodeName: string) => await storedOutputOf(stack, executionId, nodeName);
 
 describe('installed as a community package', () => {
 	it('loads without errors, under the package name, with the tool variant', async () => {
@@ -175,6 +147,7 @@ describe('installed as a community package', () => {
 		expect(names.sort()).toEqual(['n8n-nodes-piopiy.piopiy', ...hitl, 'n8n-nodes-piopiy.piopiyTool', 'n8n-nodes-piopiy.piopiyTrigger']);
 		const credentials = await stack.rest<Array<{ name: string; supportedNodes?: string[] }>>('/types/credentials.json');
 		expect(credentials.find((type) => type.name === 'piopiyApi')?.supportedNodes).toEqual(['n8n-nodes-piopiy.piopiy']);
+		expect(credentials.find((type) => type.name === 'piopiyWebhookApi')?.supportedNodes).toEqual(['n8n-nodes-piopiy.piopiyTrigger']);
 	});
 });
 
@@ -183,12 +156,13 @@ describe('installed as a community package', () => {
  * message; n8n 1.123.81 does not apply a declarative test's status rules (its credentials tester finds
  * no `cause.response` on the error it gets) and shows its own message for the status instead.
  */
+const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 const CREDENTIAL_TEST_SAYS =
 	N8N_LINE === 2
 		? {
-				401: /^Piopiy rejected the API token\. Copy the token again from the Piopiy dashboard \(Settings → API Keys\)\. \(HTTP 401\)$/,
-				404: /^Piopiy did not reject the token \(that would be HTTP 401 or 403\) but answered HTTP 404 .* Check the Base URL: it must be Piopiy's API root, e\.g\. https:\/\/rest\.piopiy\.com\/v3 \(with \/v3\)/,
-				503: /^Piopiy could not check the token right now\. Try again in a minute\. \(HTTP 503\)$/,
+				401: exactly(CREDENTIAL_TEST_MESSAGES.rejected(401)),
+				404: exactly(CREDENTIAL_TEST_MESSAGES.notConfirmed(404)),
+				503: exactly(CREDENTIAL_TEST_MESSAGES.notNow(503)),
 			}
 		: {
 				401: /^Authorization failed - please check your credentials$/,
@@ -240,6 +214,29 @@ describe('credential test through POST /rest/credentials/test', () => {
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(CREDENTIAL_TEST_SAYS[404]);
 		expect(stack.piopiy.placedCalls()).toEqual([]);
+	});
+
+	it('does not read a 2xx whose body says it failed, or that is not JSON, as a good token (both lines apply these rules)', async () => {
+		try {
+			stack.piopiy.behaviour = () => ({ status: 200, body: { success: false, error: 'call not found' } });
+			expect(await stack.testCredential(GOOD_CREDENTIAL, stack.piopiy.credentials())).toEqual({
+				status: 'Error',
+				message: CREDENTIAL_TEST_MESSAGES.bodySaysFailed('success: false'),
+			});
+			stack.piopiy.behaviour = () => ({ status: 200, body: { error: 'call not found' } });
+			expect(await stack.testCredential(GOOD_CREDENTIAL, stack.piopiy.credentials())).toEqual({
+				status: 'Error',
+				message: CREDENTIAL_TEST_MESSAGES.bodySaysFailed('an error'),
+			});
+			stack.piopiy.behaviour = () => ({ status: 200, rawBody: '<html><body>Welcome</body></html>' });
+			expect(await stack.testCredential(GOOD_CREDENTIAL, stack.piopiy.credentials())).toEqual({
+				status: 'Error',
+				message: CREDENTIAL_TEST_MESSAGES.notJson,
+			});
+			expect(stack.piopiy.placedCalls()).toEqual([]);
+		} finally {
+			stack.piopiy.behaviour = undefined;
+		}
 	});
 
 	it('does not call a server error a good or a bad token', async () => {

@@ -237,4 +237,28 @@ test('a worker killed mid-campaign: nobody is called twice, and the killed execu
 	expect(['crashed', 'error']).toContain(ended.status);
 	expect(await stack.executions(workflowId)).toHaveLength(1);
 	for (const name of workers.keys()) expect(workers.get(name)!.logs()).not.toContain(`Worker started execution ${ended.id} `);
-}, 400_000);
+
+	// The editor's Retry on the crashed execution: n8n may refuse it, or run it again; either way the
+	// Piopiy node must not call anybody again (it cannot know which leads the dead worker rang).
+	const retry = await fetch(new URL(`/rest/executions/${ended.id}/retry`, stack.url), {
+		method: 'POST',
+		headers: { cookie: stack.cookie, 'Content-Type': 'application/json' },
+		body: JSON.stringify({ loadWorkflow: false }),
+	});
+	const retryAnswer = (await retry.text()).slice(0, 300);
+	const retried = await waitFor('the retry to end', 120_000, async () => {
+		const list = await stack.executions(workflowId);
+		const unfinished = list.some((execution) => ['new', 'running', 'waiting'].includes(execution.status));
+		return unfinished ? undefined : list;
+	});
+	const afterRetry = acceptedPerNumber(`918${campaign}`);
+	const retryRun = retried.find((execution) => execution.id !== ended.id);
+	const retryError = retryRun ? (await stack.storedExecution(retryRun.id)).data.resultData.runData : undefined;
+	log(
+		`[e2e:queue] Retry of the crashed execution: HTTP ${retry.status} ${retryAnswer}; ${retried.length - 1} new execution(s)` +
+			`${retryRun ? ` (${retryRun.status}: ${JSON.stringify(Object.values(retryError ?? {}).flat().map((run) => (run as { error?: { message?: string } }).error?.message).filter(Boolean))})` : ''}; ` +
+			`${afterRetry.size} leads called in all, ${[...afterRetry.values()].filter((count) => count > 1).length} called twice`,
+	);
+	expect([...afterRetry.values()].filter((count) => count > 1)).toHaveLength(0);
+	expect(afterRetry.size).toBe(counts.size);
+}, 600_000);

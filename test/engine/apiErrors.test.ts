@@ -2,7 +2,7 @@ import { runPiopiyNode } from '../support/engine';
 import { aiCallParameters, everythingSeen } from '../support/fixtures';
 import { PiopiyTestServer } from '../support/piopiyServer';
 
-/** How Piopiy's failures reach the user: NodeApiErrors with a human message, told apart as CONTRACT.md says. */
+/** How Piopiy's failures reach the user: NodeApiErrors with a human message, told apart as docs/piopiy-api.md "Responses" says. */
 const server = new PiopiyTestServer();
 beforeAll(async () => server.start());
 afterAll(async () => server.stop());

@@ -1,6 +1,6 @@
 import { capturedLogs, runPiopiyNode } from '../support/engine';
 import { everythingSeen } from '../support/fixtures';
-import { PiopiyTestServer } from '../support/piopiyServer';
+import { PiopiyTestServer, type Reply } from '../support/piopiyServer';
 
 const server = new PiopiyTestServer();
 beforeAll(async () => server.start());
@@ -56,6 +56,41 @@ describe('Account → Get Balance', () => {
 		expect(error?.message).toBe('TeleCMI rejected the App ID or App Secret (HTTP 404)');
 		expect(error?.description).toMatch(/App ID and App Secret of the Piopiy API credential/);
 		expect(everythingSeen(error, run, capturedLogs.slice(logsBefore))).not.toContain('sec_wrong_0123456789');
+	});
+
+	describe('a 404 from a wrong Account API URL is not taken for wrong App ID or App Secret', () => {
+		const wrongUrl = /^No TeleCMI account API answered at the Account API URL \(HTTP 404\)$/;
+
+		test('an Account API URL with a path the account API does not have', async () => {
+			const accountApiUrl = `${server.url}/telecmi`;
+			const { error } = await runPiopiyNode({ parameters: getBalance, credentials: server.credentials({ accountApiUrl }) });
+			expect(server.requests.map((request) => [request.path, request.status])).toEqual([['/telecmi/v2/balance', 404]]);
+			expect(error?.message).toMatch(wrongUrl);
+			expect(error?.description).toBe(
+				`The reply is not TeleCMI's answer to a wrong App ID or App Secret (JSON with code 404); it said: "not found". Check the Account API URL of the Piopiy API credential (now "${accountApiUrl}"; TeleCMI's is https://rest.telecmi.com). The node adds /v2/balance to it. Nothing was changed; it is safe to run this item again.`,
+			);
+			expect(error?.httpCode).toBe('404');
+		});
+
+		test.each<[string, Reply]>([
+			['an HTML 404 page', { status: 404, rawBody: '<html><body><h1>404 Not Found</h1></body></html>' }],
+			['an empty 404', { status: 404 }],
+			['a JSON 404 of another shape', { status: 404, body: { message: 'Route POST:/v2/balance not found', statusCode: 404 } }],
+		])('%s', async (_name, reply) => {
+			server.behaviour = () => reply;
+			const { error } = await runPiopiyNode({ parameters: getBalance, credentials: server.credentials() });
+			expect(error?.message).toMatch(wrongUrl);
+			expect(error?.description).toContain('Check the Account API URL of the Piopiy API credential');
+			expect(error?.description).not.toMatch(/App ID and App Secret of/);
+			expect(server.requests).toHaveLength(1);
+		});
+
+		test("TeleCMI's own 404 (JSON with code 404) still says App ID or App Secret", async () => {
+			server.behaviour = () => ({ status: 404, body: { code: '404', message: 'appid not found' } });
+			const { error } = await runPiopiyNode({ parameters: getBalance, credentials: server.credentials() });
+			expect(error?.message).toBe('TeleCMI rejected the App ID or App Secret (HTTP 404)');
+			expect(error?.description).toMatch(/^The TeleCMI account API said: "appid not found"\. Check the App ID and App Secret/);
+		});
 	});
 
 	test('an HTTP 200 carrying a failure code is a failure', async () => {

@@ -47,19 +47,34 @@ describe('Call → Hang Up', () => {
 		expect(server.requests[0].violations).toEqual([]);
 	});
 
+	test.each([
+		[{ cause: 'other', customCause: 'user_busy' }],
+		[{ cause: 'other', customCause: ' User Busy ' }],
+		[{ cause: 'other', customCause: 'user-busy' }],
+		[{ cause: '={{ "no answer" }}' }],
+	])('a cause that differs only in form is repaired, not refused: %p', async (parameters) => {
+		const { error } = await runPiopiyNode({ parameters: hangup(parameters), credentials: server.credentials() });
+		expect(error).toBeUndefined();
+		expect(server.requests).toHaveLength(1);
+		expect(server.requests[0].violations).toEqual([]);
+		const cause = (server.requests[0].body as { cause: string }).cause;
+		expect(['USER_BUSY', 'NO_ANSWER']).toContain(cause);
+		expect(cause).toBe('customCause' in parameters ? 'USER_BUSY' : 'NO_ANSWER');
+	});
+
 	test.each<[string, object, RegExp, RegExp]>([
 		[
-			'a cause in lower case with spaces',
-			{ cause: 'other', customCause: 'user busy' },
-			/^Custom Cause in item 0 is not valid: received "user busy"$/,
-			/upper case with underscores/,
+			'a cause with a character that is no part of a cause name',
+			{ cause: 'other', customCause: 'user busy!' },
+			/^Custom Cause in item 0 is not valid: received "user busy!"$/,
+			/letters, digits and underscores.*"user busy" is sent as USER_BUSY/,
 		],
 		['an empty custom cause', { cause: 'other', customCause: '' }, /^Custom Cause in item 0 is not valid: received \(empty\)$/, /1 to 64/],
 		[
 			'a cause of 65 characters',
 			{ cause: 'other', customCause: 'A'.repeat(65) },
 			/^Custom Cause in item 0 is not valid: received "AAAA/,
-			/1 to 64 characters/,
+			/1 to 64 letters/,
 		],
 		[
 			'a cause given by an expression that is not a cause name',

@@ -166,21 +166,52 @@ test('Continue (using error output): each failed item says in `message` whether 
 
 describe('n8n\'s Retry On Fail and Retry of an execution', () => {
 	const retry = { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 };
+	const calls = () => aiCallParameters({ toNumber: '={{ $json.phone }}' });
 
-	test('is refused for a call-placing operation before anything is sent', async () => {
-		server.behaviour = serverError(500);
-		const { error } = await runPiopiyNode({
-			parameters: aiCallParameters({ toNumber: '={{ $json.phone }}' }),
+	/** A run of 3 leads, one at a time: item 0 placed, item 1 a 503 (unknown outcome), item 2 not sent. */
+	async function placedThenStopped() {
+		server.behaviour = (request, testServer) =>
+			indexOf(request) === 1 ? serverError(503)(request, testServer) : echoNumber(request, testServer);
+		return await runPiopiyNode({
+			parameters: { ...calls(), requestOptions: { concurrency: 1 } },
 			items: leads(3),
 			credentials: server.credentials(),
-			retry,
 		});
+	}
+
+	test('Retry On Fail with Stop Workflow: refused for a call-placing operation before anything is sent', async () => {
+		server.behaviour = serverError(500);
+		const { error } = await runPiopiyNode({ parameters: calls(), items: leads(3), credentials: server.credentials(), retry });
 		expect(server.requests).toHaveLength(0);
 		expect(error?.message).toBe('"Retry On Fail" is on, and it would place calls twice: nothing was sent');
 		expect(error?.description).toContain('Turn it off in the node\'s Settings');
 	});
 
-	test('is refused for Transfer (it changes a live call)', async () => {
+	// n8n passes a failed node's input items on unchanged when On Error continues; the node must not
+	// fail then, or every lead would come out of the success output looking called.
+	test.each([
+		['continueRegularOutput', 0],
+		['continueErrorOutput', 1],
+	] as const)('Retry On Fail with %s: every lead comes out failed ("notSent") on output %i, nothing sent', async (onError, output) => {
+		const { run } = await runPiopiyNode({
+			parameters: calls(),
+			items: leads(3),
+			credentials: server.credentials(),
+			retry,
+			onError,
+		});
+		expect(server.requests).toHaveLength(0);
+		const outputs = run.data.resultData.runData.Piopiy[0].data!.main;
+		expect(outputs[output]!.map((item) => [item.pairedItem, item.json.message])).toEqual([
+			[{ item: 0 }, 'notSent'],
+			[{ item: 1 }, 'notSent'],
+			[{ item: 2 }, 'notSent'],
+		]);
+		expect(String(outputs[output]![0].json.error)).toContain('"Retry On Fail" is on');
+		if (output === 1) expect(outputs[0] ?? []).toHaveLength(0);
+	});
+
+	test('Retry On Fail is refused for Transfer (it changes a live call)', async () => {
 		const { error } = await runPiopiyNode({
 			parameters: {
 				resource: 'call',
@@ -192,18 +223,79 @@ describe('n8n\'s Retry On Fail and Retry of an execution', () => {
 			retry,
 		});
 		expect(server.requests).toHaveLength(0);
-		expect(error?.message).toContain('"Retry On Fail" is on');
+		expect(error?.message).toBe('"Retry On Fail" is on, and it would change live calls twice: nothing was sent');
 	});
 
-	test('"Retry" on a failed execution (mode retry) is refused for calls before anything is sent', async () => {
-		const { error } = await runPiopiyNode({
-			parameters: aiCallParameters({ toNumber: '={{ $json.phone }}' }),
-			items: leads(3),
+	test('Retry of an execution in which the node placed calls and then stopped: refused, nothing sent again', async () => {
+		const failed = await placedThenStopped();
+		expect(failed.error?.message).toBe('Stopped at item 1: 1 call placed, 1 with unknown outcome, 0 refused, 1 not sent (of 3 items)');
+		expect(server.requests).toHaveLength(2);
+
+		server.reset();
+		const retried = await runPiopiyNode({ parameters: calls(), credentials: server.credentials(), retryOf: failed.run });
+		expect(server.requests).toHaveLength(0);
+		expect(retried.error?.message).toBe('This node may have placed calls in the execution being retried: nothing was sent');
+		expect(retried.error?.description).toContain(
+			'In that execution this node stopped after 1 call placed, 1 with unknown outcome, 0 refused, 1 not sent (of 3 items).',
+		);
+	});
+
+	test('Retry of an execution whose run of the node ended without its memory (a crash n8n recorded): refused', async () => {
+		const failed = await placedThenStopped();
+		// What n8n keeps of a run its worker died in: the node's entry (recovered from n8n's event log as
+		// crashed), but none of what the node held in memory.
+		const contextData = failed.run.data.executionData!.contextData as Record<string, unknown>;
+		expect(contextData['node:Piopiy']).toMatchObject({ piopiyRun: { runIndex: 0, acted: true } });
+		delete contextData['node:Piopiy'];
+
+		server.reset();
+		const retried = await runPiopiyNode({ parameters: calls(), credentials: server.credentials(), retryOf: failed.run });
+		expect(server.requests).toHaveLength(0);
+		expect(retried.error?.message).toBe('This node may have placed calls in the execution being retried: nothing was sent');
+		expect(retried.error?.description).toMatch(/^In that execution this node was sending its items when its run ended without its own record/);
+	});
+
+	test('Retry of an execution in which the node sent nothing that could act (a rejected token): goes ahead', async () => {
+		const failed = await runPiopiyNode({
+			parameters: calls(),
+			items: leads(2),
+			credentials: { ...server.credentials(), apiToken: 'not-the-token-of-this-account' },
+		});
+		expect(failed.error?.message).toContain('Stopped at item 0: 0 calls placed, 0 with unknown outcome');
+		expect(server.requests.every((request) => request.status === 401)).toBe(true);
+
+		server.reset();
+		const retried = await runPiopiyNode({ parameters: calls(), credentials: server.credentials(), retryOf: failed.run });
+		expect(retried.error).toBeUndefined();
+		expect(retried.items.map((item) => item.json.message)).toEqual(['call_queued', 'call_queued']);
+		expect(server.requests).toHaveLength(2);
+	});
+
+	test('Retry after bad input stopped the node before any request: goes ahead', async () => {
+		const failed = await runPiopiyNode({
+			parameters: calls(),
+			items: [{ phone: '+91 98765 43210' }, { phone: 'call me maybe' }],
+			credentials: server.credentials(),
+		});
+		expect(failed.error?.message).toContain('To Number in item 1 is not valid');
+		expect(server.requests).toHaveLength(0);
+		// The retry runs the same stored input; a fixed expression would be a new workflow version, so
+		// here the retry is shown to go ahead (and stop again on the same bad item, still sending nothing).
+		const retried = await runPiopiyNode({ parameters: calls(), credentials: server.credentials(), retryOf: failed.run });
+		expect(retried.error?.message).toContain('To Number in item 1 is not valid');
+		expect(server.requests).toHaveLength(0);
+	});
+
+	test('Retry of a call run started for the first time in the retry (the failure was upstream): goes ahead', async () => {
+		const { items, error } = await runPiopiyNode({
+			parameters: calls(),
+			items: leads(2),
 			credentials: server.credentials(),
 			mode: 'retry',
 		});
-		expect(server.requests).toHaveLength(0);
-		expect(error?.message).toBe('Retrying this execution would place its calls again: nothing was sent');
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(2);
+		expect(server.requests).toHaveLength(2);
 	});
 
 	test('is allowed for Hang Up, which is safe to repeat', async () => {

@@ -76,7 +76,7 @@ export const nodeTypes: INodeTypes = {
 const credentialTypes: Record<string, ICredentialType> = { piopiyApi: new PiopiyApi() };
 
 /** Stores decrypted credentials by type and applies `authenticate` the way n8n's server does. */
-class TestCredentialsHelper extends ICredentialsHelper {
+export class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly stored: Record<string, ICredentialDataDecryptedObject>) {
 		super();
 	}
@@ -153,6 +153,12 @@ export interface RunOptions {
 	mode?: WorkflowExecuteMode;
 	/** The execution's ID, which n8n's server sets; resume URLs need it. */
 	executionId?: string;
+	/**
+	 * A failed run to retry as n8n's "Retry" of an execution does (ExecutionService.retry in n8n's cli):
+	 * mode `retry`, the failed execution's data with its error deleted and the failed node's errored
+	 * run popped, so the engine restarts from the failed node with its stored stack and context.
+	 */
+	retryOf?: IRun;
 }
 
 export interface RunResult {
@@ -165,6 +171,17 @@ export interface RunResult {
 	engine: { workflow: Workflow; additionalData: IWorkflowExecuteAdditionalData; mode: WorkflowExecuteMode };
 }
 
+/** What n8n's "Retry" (ExecutionService.retry) starts from: the stored data, less the last error. */
+function dataForRetry(failed: IRun): IRun['data'] {
+	// Through JSON, as n8n stores an execution in its database and reads it back for the retry.
+	const data = JSON.parse(JSON.stringify(failed.data)) as IRun['data'];
+	const { lastNodeExecuted } = data.resultData;
+	delete data.resultData.error;
+	const runs = lastNodeExecuted ? data.resultData.runData[lastNodeExecuted] : undefined;
+	if (runs && runs.length > 0 && runs[runs.length - 1].error !== undefined) runs.pop();
+	return data;
+}
+
 export async function runPiopiyNode({
 	parameters,
 	items = [{}],
@@ -172,9 +189,11 @@ export async function runPiopiyNode({
 	onError,
 	nodeType = PIOPIY_NODE_TYPE,
 	retry,
-	mode = 'manual',
+	mode: requestedMode = 'manual',
+	retryOf,
 	executionId,
 }: RunOptions): Promise<RunResult> {
+	const mode: WorkflowExecuteMode = retryOf ? 'retry' : requestedMode;
 	const source: INode = {
 		id: 'source',
 		name: 'Test Items',
@@ -220,14 +239,17 @@ export async function runPiopiyNode({
 		...(executionId ? { executionId } : {}),
 	} as IWorkflowExecuteAdditionalData;
 
-	const runExecutionData = createRunExecutionData({
-		executionData: {
-			nodeExecutionStack: [{ node: source, data: { main: [[{ json: {} }]] }, source: null }],
-		},
-	});
+	const runExecutionData = retryOf
+		? dataForRetry(retryOf)
+		: createRunExecutionData({
+				executionData: {
+					nodeExecutionStack: [{ node: source, data: { main: [[{ json: {} }]] }, source: null }],
+				},
+			});
 
 	const run = await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
-	const taskData = run.data.resultData.runData.Piopiy?.[0];
+	const runs = run.data.resultData.runData.Piopiy ?? [];
+	const taskData = runs[runs.length - 1];
 	return {
 		items: taskData?.data?.main?.[0] ?? [],
 		error: (taskData?.error ?? run.data.resultData.error) as RunResult['error'],

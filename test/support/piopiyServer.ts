@@ -58,7 +58,7 @@ function compileValidators(): Map<string, ValidateFunction> {
 	return validators;
 }
 
-/** CONTRACT.md "Rules beyond the schema": at most two agent endpoints per connect, agents last. */
+/** docs/piopiy-api.md "Rules beyond the schema": at most two agent endpoints per connect, agents last. */
 export function contractRuleViolations(body: unknown): string[] {
 	const pipeline = (body as { pipeline?: unknown })?.pipeline;
 	if (!Array.isArray(pipeline)) return [];

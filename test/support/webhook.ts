@@ -4,6 +4,7 @@ import { WebhookContext } from 'n8n-core';
 import {
 	NodeHelpers,
 	Workflow,
+	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type INode,
 	type INodeExecutionData,
@@ -18,6 +19,7 @@ import {
 import { parse as parseQueryString } from 'querystring';
 
 import { PiopiyTrigger } from '../../nodes/PiopiyTrigger/PiopiyTrigger.node';
+import { TestCredentialsHelper } from './engine';
 import { hostAdditionalData } from './host';
 import './logCapture';
 
@@ -117,24 +119,39 @@ function expressLikeResponse(res: ServerResponse): ExpressLikeResponse {
 	return response;
 }
 
-function additionalDataFor(req: ExpressLikeRequest, res: ExpressLikeResponse): IWorkflowExecuteAdditionalData {
-	return { ...hostAdditionalData(), httpRequest: req, httpResponse: res } as unknown as IWorkflowExecuteAdditionalData;
+/** The trigger node of a test workflow: its version, and the Piopiy Webhook API credential it uses, if any. */
+export interface TriggerNodeOptions {
+	/** 1 (default: the version existing workflows have) or 1.1. */
+	typeVersion?: number;
+	/** The decrypted data of the node's `piopiyWebhookApi` credential; undefined: none is selected. */
+	webhookCredential?: ICredentialDataDecryptedObject;
 }
 
-/** Starts a server on 127.0.0.1 (ephemeral port) serving a workflow whose trigger has `parameters`. */
-export async function startTriggerServer(parameters: IDataObject): Promise<TriggerServer> {
+/** The node as n8n's workflow holds it, with its default parameter values filled in as n8n does. */
+export function triggerWorkflow(parameters: IDataObject, { typeVersion = 1, webhookCredential }: TriggerNodeOptions = {}) {
 	const node: INode = {
 		id: 'piopiy-trigger',
 		name: TRIGGER_NODE_NAME,
 		type: TRIGGER_NODE_TYPE,
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
 		webhookId: WEBHOOK_ID,
 		parameters: parameters as INode['parameters'],
+		...(webhookCredential ? { credentials: { piopiyWebhookApi: { id: 'webhook-secret-1', name: 'Piopiy webhook secret' } } } : {}),
 	};
-	// n8n-workflow's Workflow fills in the node's default parameter values, as in n8n.
 	const workflow = new Workflow({ id: 'trigger-test', nodes: [node], connections: {}, active: true, nodeTypes });
-	const workflowNode = workflow.getNode(TRIGGER_NODE_NAME)!;
+	return { workflow, node: workflow.getNode(TRIGGER_NODE_NAME)! };
+}
+
+/** What n8n's server hands the node besides the workflow: URLs, stored credentials, the request. */
+export function triggerAdditionalData(webhookCredential?: ICredentialDataDecryptedObject, http: object = {}): IWorkflowExecuteAdditionalData {
+	const credentialsHelper = new TestCredentialsHelper(webhookCredential ? { piopiyWebhookApi: webhookCredential } : {});
+	return { ...hostAdditionalData(), credentialsHelper, ...http } as unknown as IWorkflowExecuteAdditionalData;
+}
+
+/** Starts a server on 127.0.0.1 (ephemeral port) serving a workflow whose trigger has `parameters`. */
+export async function startTriggerServer(parameters: IDataObject, options: TriggerNodeOptions = {}): Promise<TriggerServer> {
+	const { workflow, node: workflowNode } = triggerWorkflow(parameters, options);
 	const webhookDescription = trigger.description.webhooks![0];
 	const webhookPath = NodeHelpers.getNodeWebhookPath(workflow.id, workflowNode, webhookDescription.path);
 
@@ -164,7 +181,7 @@ export async function startTriggerServer(parameters: IDataObject): Promise<Trigg
 		const response = expressLikeResponse(res);
 
 		const mode: WorkflowExecuteMode = isTest ? 'manual' : 'webhook';
-		const additionalData = additionalDataFor(request, response);
+		const additionalData = triggerAdditionalData(options.webhookCredential, { httpRequest: request, httpResponse: response });
 		const webhookData: IWebhookData = {
 			httpMethod: 'POST',
 			node: TRIGGER_NODE_NAME,

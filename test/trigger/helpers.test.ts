@@ -4,14 +4,9 @@ import packageJson from '../../package.json';
 import codex from '../../nodes/PiopiyTrigger/PiopiyTrigger.node.json';
 import { PiopiyTrigger } from '../../nodes/PiopiyTrigger/PiopiyTrigger.node';
 import { eventDurationSec, passesFilters, wantedStatuses } from '../../nodes/PiopiyTrigger/helpers/filters';
-import {
-	eventsFromBody,
-	normalizeEvent,
-	parseJsonString,
-	queryWithoutSecret,
-	redactSecret,
-} from '../../nodes/PiopiyTrigger/helpers/payload';
-import { requestHasSecret, secretMatches } from '../../nodes/PiopiyTrigger/helpers/secret';
+import { eventsFromBody, normalizeEvent, parseJsonString, queryWithoutSecret } from '../../nodes/PiopiyTrigger/helpers/payload';
+import { requestHasSecret, secretMatches, secretProblem } from '../../nodes/PiopiyTrigger/helpers/secret';
+import { redactSecretsInData } from '../../nodes/shared/redact';
 
 describe('secretMatches', () => {
 	it('matches only the same text', () => {
@@ -76,9 +71,9 @@ describe('payload helpers', () => {
 		expect(queryWithoutSecret(undefined)).toEqual({});
 	});
 
-	it('redactSecret removes secret= parameters whatever their value, and the secret itself', () => {
+	it('the redaction removes secret= parameters whatever their value, and the secret itself', () => {
 		const secret = 'a-long-secret-value';
-		const redacted = redactSecret(
+		const redacted = redactSecretsInData(
 			{
 				url: 'https://h/webhook/x/piopiy?secret=a-long-secret-value&step=1',
 				encoded: `https%3A%2F%2Fh%2Fp%3Fsecret%3D${encodeURIComponent(secret)}`,
@@ -86,8 +81,9 @@ describe('payload helpers', () => {
 				text: `here: ${secret}.`,
 				list: [secret, 3, null],
 				client_secret: 'client_secret=kept',
+				headers: { 'x-piopiy-secret': 'whatever it holds' },
 			},
-			secret,
+			[secret],
 		);
 		expect(redacted).toEqual({
 			url: 'https://h/webhook/x/piopiy?secret=[redacted]&step=1',
@@ -96,12 +92,21 @@ describe('payload helpers', () => {
 			text: 'here: [redacted].',
 			list: ['[redacted]', 3, null],
 			client_secret: 'client_secret=kept',
+			headers: { 'x-piopiy-secret': '[redacted]' },
 		});
 	});
 
-	it('redactSecret replaces a short secret only where it is the whole value', () => {
-		expect(redactSecret({ a: 'abc', b: 'abcdef' }, 'abc')).toEqual({ a: '[redacted]', b: 'abcdef' });
-		expect(redactSecret({ a: 'abc' }, '')).toEqual({ a: 'abc' });
+	it('the redaction replaces a short string only where it is the whole value: a phone number that contains it is untouched', () => {
+		// Before issue 16 the trigger replaced any copy of a secret of 6 or more characters: 91[redacted]3210.
+		const payload = { from: '919876543210', to: '918045678900', cmiuuid: '15b58236-7349-8765-a5e8-987654284068', pin: '987654' };
+		expect(redactSecretsInData(payload, ['987654'])).toEqual({ ...payload, pin: '[redacted]' });
+		expect(redactSecretsInData({ a: 'abc' }, [''])).toEqual({ a: 'abc' });
+	});
+
+	it('secretProblem: a secret must be set and at least 16 characters long', () => {
+		expect(secretProblem('', 'in the node')).toBe('no secret is set in the node');
+		expect(secretProblem('987654321098765', 'in the node')).toBe('the secret set in the node is shorter than 16 characters');
+		expect(secretProblem('9876543210987654', 'in the node')).toBeUndefined();
 	});
 });
 
@@ -139,20 +144,61 @@ describe('node description', () => {
 		]);
 	});
 
-	it('requires a secret by default, as a required password parameter that starts empty', () => {
-		const node = { name: 'Piopiy Trigger', type: 'n8n-nodes-piopiy.piopiyTrigger', typeVersion: 1 } as INode;
-		const defaults = NodeHelpers.getNodeParameters(trigger.description.properties, {}, true, false, node, trigger.description);
-		expect(defaults).toMatchObject({ event: 'callStatus', authentication: 'secret', secret: '' });
+	const nodeOf = (typeVersion: number) => ({ name: 'Piopiy Trigger', type: 'n8n-nodes-piopiy.piopiyTrigger', typeVersion }) as INode;
+	const parametersOf = (node: INode, parameters = {}) =>
+		NodeHelpers.getNodeParameters(trigger.description.properties, parameters, true, false, node, trigger.description)!;
+
+	it('is at version 1.1, which requires a Piopiy Webhook API credential by default and has no secret parameter', () => {
+		expect(trigger.description.version).toEqual([1, 1.1]);
+		expect(trigger.description.defaultVersion).toBe(1.1);
+		const node = nodeOf(1.1);
+		const defaults = parametersOf(node);
+		expect(defaults).toMatchObject({ event: 'callStatus', authentication: 'credential' });
+		expect(defaults).not.toHaveProperty('secret');
+		const credential = trigger.description.credentials?.find((entry) => entry.name === 'piopiyWebhookApi');
+		expect(credential).toMatchObject({ required: true, testedBy: 'piopiyWebhookSecretLength' });
+		expect(NodeHelpers.displayParameter(defaults, credential!, node, trigger.description)).toBe(true);
+		// Version 1.1 offers no secret typed into the node.
+		const authentication = trigger.description.properties.filter((property) => property.name === 'authentication');
+		const shown = authentication.find((property) => NodeHelpers.displayParameter(defaults, property, node, trigger.description));
+		expect(shown?.options?.map((option) => (option as { value: string }).value)).toEqual(['none', 'credential']);
+	});
+
+	it('version 1, as existing workflows store it (the secret in the node, or left out as the default), keeps the secret parameter', () => {
+		const node = nodeOf(1);
+		// An existing workflow's JSON leaves default values out: {secret} alone means Authentication "secret".
+		const stored = parametersOf(node, { secret: 'k'.repeat(32) });
+		expect(stored).toMatchObject({ event: 'callStatus', authentication: 'secret', secret: 'k'.repeat(32) });
+		const credential = trigger.description.credentials!.find((entry) => entry.name === 'piopiyWebhookApi')!;
+		expect(NodeHelpers.displayParameter(stored, credential, node, trigger.description)).toBe(false);
 
 		const secret = trigger.description.properties.find((property) => property.name === 'secret');
 		expect(secret).toMatchObject({ type: 'string', required: true, typeOptions: { password: true } });
-		// n8n reports a required parameter left empty as an issue on the node.
-		const issues = NodeHelpers.getNodeParametersIssues(trigger.description.properties, { ...node, parameters: defaults! }, trigger.description);
+		// n8n reports the required parameter left empty as an issue on the node.
+		const defaults = parametersOf(node);
+		const issues = NodeHelpers.getNodeParametersIssues(trigger.description.properties, { ...node, parameters: defaults }, trigger.description);
 		expect(issues?.parameters?.secret).toBeDefined();
+		// ...and can move to the credential without changing its version.
+		const moved = parametersOf(node, { authentication: 'credential' });
+		expect(moved).not.toHaveProperty('secret');
+		expect(NodeHelpers.displayParameter(moved, credential, node, trigger.description)).toBe(true);
 	});
 
-	it('is listed in package.json and its codex names the community-package type', () => {
+	it('its credential test checks the length of the secret, which is all that can be checked', async () => {
+		const test = trigger.methods.credentialTest.piopiyWebhookSecretLength;
+		const run = async (secret: unknown) =>
+			await test.call({} as never, { id: '1', name: 'Piopiy webhook', type: 'piopiyWebhookApi', data: { secret } as never });
+		expect(await run('f3c1b2a4d5e6f708192a3b4c5d6e7f80')).toEqual({ status: 'OK', message: 'The secret is long enough' });
+		expect(await run('  short-secret  ')).toEqual({
+			status: 'Error',
+			message: 'Not usable: the secret set in this credential is shorter than 16 characters. Use a long random secret, e.g. the output of openssl rand -hex 32.',
+		});
+		expect((await run(undefined)).message).toMatch(/^Not usable: no secret is set in this credential\./);
+	});
+
+	it('is listed in package.json with its credential, and its codex names the community-package type', () => {
 		expect(packageJson.n8n.nodes).toContain('dist/nodes/PiopiyTrigger/PiopiyTrigger.node.js');
+		expect(packageJson.n8n.credentials).toContain('dist/credentials/PiopiyWebhookApi.credentials.js');
 		expect(codex.node).toBe('n8n-nodes-piopiy.piopiyTrigger');
 	});
 });

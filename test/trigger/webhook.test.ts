@@ -1,10 +1,15 @@
-import type { IDataObject } from 'n8n-workflow';
+import { HookContext } from 'n8n-core';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
+import { PiopiyTrigger } from '../../nodes/PiopiyTrigger/PiopiyTrigger.node';
 import {
 	capturedLogs,
 	postToTrigger,
 	startTriggerServer,
+	triggerAdditionalData,
+	triggerWorkflow,
 	type PostOptions,
+	type TriggerNodeOptions,
 	type TriggerServer,
 } from '../support/webhook';
 
@@ -27,10 +32,14 @@ const CDR = {
 };
 
 const UNAUTHORIZED = { code: 401, message: 'Unauthorized: missing or wrong secret' };
+const NOT_SET_UP = {
+	code: 401,
+	message: 'Unauthorized: this Piopiy Trigger refuses every request until it has a secret of at least 16 characters',
+};
 
 const servers: TriggerServer[] = [];
-async function serve(parameters: IDataObject): Promise<TriggerServer> {
-	const server = await startTriggerServer(parameters);
+async function serve(parameters: IDataObject, options?: TriggerNodeOptions): Promise<TriggerServer> {
+	const server = await startTriggerServer(parameters, options);
 	servers.push(server);
 	return server;
 }
@@ -48,10 +57,10 @@ async function post(options: PostOptions, server = cdrTrigger) {
 	return await postToTrigger(server, options);
 }
 
-function expectRefused(result: Awaited<ReturnType<typeof post>>): void {
+function expectRefused(result: Awaited<ReturnType<typeof post>>, body: object = UNAUTHORIZED): void {
 	expect(result.status).toBe(401);
 	expect(result.headers.get('content-type')).toMatch(/^application\/json/);
-	expect(result.body).toEqual(UNAUTHORIZED);
+	expect(result.body).toEqual(body);
 	expect(result.call.result).toEqual({ noWebhookResponse: true });
 	expect(result.call.started).toBe(false);
 	expect(result.items).toEqual([]);
@@ -115,10 +124,10 @@ describe('authentication', () => {
 		const unset = await serve({ event: 'callStatus' });
 		const logsBefore = capturedLogs.length;
 
-		expectRefused(await post({ json: CDR }, unset));
-		expectRefused(await post({ query: { secret: '' }, json: CDR }, unset));
-		expectRefused(await post({ headers: { 'X-Piopiy-Secret': '' }, json: CDR }, unset));
-		expectRefused(await post({ query: { secret: 'anything' }, json: CDR }, unset));
+		expectRefused(await post({ json: CDR }, unset), NOT_SET_UP);
+		expectRefused(await post({ query: { secret: '' }, json: CDR }, unset), NOT_SET_UP);
+		expectRefused(await post({ headers: { 'X-Piopiy-Secret': '' }, json: CDR }, unset), NOT_SET_UP);
+		expectRefused(await post({ query: { secret: 'anything' }, json: CDR }, unset), NOT_SET_UP);
 
 		const warnings = capturedLogs.slice(logsBefore).filter((line) => line.startsWith('warn'));
 		expect(warnings).toHaveLength(4);
@@ -127,7 +136,52 @@ describe('authentication', () => {
 
 	it('treats a secret of only spaces as no secret', async () => {
 		const blank = await serve({ event: 'callStatus', secret: '   ' });
-		expectRefused(await post({ query: { secret: '   ' }, json: CDR }, blank));
+		expectRefused(await post({ query: { secret: '   ' }, json: CDR }, blank), NOT_SET_UP);
+	});
+
+	it('refuses every request while the secret is shorter than 16 characters, even one that carries it', async () => {
+		// Before issue 16 this trigger started the workflow, and its redaction turned the caller's number
+		// 919876543210 into 91[redacted]3210.
+		const short = await serve({ event: 'callStatus', secret: '987654' });
+		const logsBefore = capturedLogs.length;
+		expectRefused(await post({ query: { secret: '987654' }, json: { ...CDR, from: '919876543210' } }, short), NOT_SET_UP);
+		expectRefused(await post({ headers: { 'X-Piopiy-Secret': '987654' }, json: CDR }, short), NOT_SET_UP);
+		const warnings = capturedLogs.slice(logsBefore).filter((line) => line.startsWith('warn'));
+		expect(warnings[0]).toContain(
+			'Piopiy Trigger "Piopiy Trigger" refused a request with 401: the secret set in the node is shorter than 16 characters',
+		);
+		expect(capturedLogs.slice(logsBefore).join('\n')).not.toContain('987654');
+
+		const fifteen = await serve({ event: 'callStatus', secret: SECRET.slice(0, 15) });
+		expectRefused(await post({ query: { secret: SECRET.slice(0, 15) }, json: CDR }, fifteen), NOT_SET_UP);
+		const sixteen = await serve({ event: 'callStatus', secret: SECRET.slice(0, 16) });
+		expect((await post({ query: { secret: SECRET.slice(0, 16) }, json: CDR }, sixteen)).call.started).toBe(true);
+	});
+
+	it('leaves phone numbers and IDs that share characters with the secret untouched; redacts the secret where it is', async () => {
+		// A secret that starts with the caller's number: the number alone is not the secret.
+		const secret = '919876543210-hook';
+		const server = await serve({ event: 'callStatus', secret });
+		const payload = {
+			...CDR,
+			from: '919876543210',
+			to: 919876543210,
+			cmiuuid: '91987654-3210-4000-a5e8-919876543210',
+			headers: { 'X-Piopiy-Secret': secret, 'user-agent': 'piopiy' },
+			echoed: secret,
+			on_result: `https://n8n.example/webhook/x/piopiy?secret=${secret}&step=menu`,
+		};
+		const result = await post({ query: { secret }, json: payload }, server);
+		expect(result.call.started).toBe(true);
+		expect(result.items[0]).toEqual({
+			...payload,
+			extra_params: { crm_id: 'A-17', campaign: { name: 'renewals' } },
+			headers: { 'X-Piopiy-Secret': '[redacted]', 'user-agent': 'piopiy' },
+			echoed: '[redacted]',
+			on_result: 'https://n8n.example/webhook/x/piopiy?secret=[redacted]&step=menu',
+			piopiyTrigger: { event: 'callStatus', receivedAt: expect.any(String), query: {} },
+		});
+		expect(JSON.stringify(result.items)).not.toContain(secret);
 	});
 
 	it('starts the workflow without a secret only when Authentication is None', async () => {
@@ -374,5 +428,92 @@ describe('filters', () => {
 
 	it('checks the secret before the filters: a filtered-out event without the secret still gets 401', async () => {
 		expectRefused(await post({ json: { ...CDR, status: 'missed' } }, answeredOnly));
+	});
+});
+
+/** Version 1.1 and the Piopiy Webhook API credential; version 1 workflows moving to it. */
+describe('the secret in a Piopiy Webhook API credential', () => {
+	const CREDENTIAL_SECRET = '0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f';
+
+	it('version 1.1: starts the workflow only with the credential\'s secret, in the URL or the header', async () => {
+		const server = await serve({ event: 'callStatus' }, { typeVersion: 1.1, webhookCredential: { secret: CREDENTIAL_SECRET } });
+		expectRefused(await post({ json: CDR }, server));
+		expectRefused(await post({ query: { secret: SECRET }, json: CDR }, server));
+		expect((await post({ query: { secret: CREDENTIAL_SECRET }, json: CDR }, server)).call.started).toBe(true);
+		const inHeader = await post({ headers: { 'X-Piopiy-Secret': CREDENTIAL_SECRET }, json: { ...CDR, copy: CREDENTIAL_SECRET } }, server);
+		expect(inHeader.call.started).toBe(true);
+		expect(inHeader.items[0].copy).toBe('[redacted]');
+	});
+
+	it('version 1.1 without a credential, or with an empty or short secret in it: 401 for everything, and a warning that says why', async () => {
+		const cases: Array<[TriggerNodeOptions, string]> = [
+			[{ typeVersion: 1.1 }, 'no Piopiy Webhook API credential is selected in the node'],
+			[{ typeVersion: 1.1, webhookCredential: { secret: '  ' } }, 'no secret is set in its Piopiy Webhook API credential'],
+			[{ typeVersion: 1.1, webhookCredential: { secret: 'abc123' } }, 'the secret set in its Piopiy Webhook API credential is shorter than 16 characters'],
+		];
+		for (const [options, why] of cases) {
+			const server = await serve({ event: 'callStatus' }, options);
+			const logsBefore = capturedLogs.length;
+			expectRefused(await post({ query: { secret: 'abc123' }, json: CDR }, server), NOT_SET_UP);
+			expect(capturedLogs.slice(logsBefore).filter((line) => line.startsWith('warn'))).toEqual([
+				expect.stringContaining(`Piopiy Trigger "Piopiy Trigger" refused a request with 401: ${why}`),
+			]);
+		}
+	});
+
+	it('version 1 moved to the credential: the credential is used, a secret left in the node is not', async () => {
+		const server = await serve(
+			{ event: 'callStatus', authentication: 'credential', secret: SECRET },
+			{ typeVersion: 1, webhookCredential: { secret: CREDENTIAL_SECRET } },
+		);
+		expectRefused(await post({ query: { secret: SECRET }, json: CDR }, server));
+		expect((await post({ query: { secret: CREDENTIAL_SECRET }, json: CDR }, server)).call.started).toBe(true);
+	});
+
+	it('version 1 with the secret in the node, as existing workflows have it, still works', async () => {
+		// The JSON an existing workflow holds: Authentication left out, as it was the default.
+		const server = await serve({ secret: SECRET }, { typeVersion: 1 });
+		expect((await post({ query: { secret: SECRET }, json: CDR }, server)).call.started).toBe(true);
+		expectRefused(await post({ query: { secret: CREDENTIAL_SECRET }, json: CDR }, server));
+	});
+});
+
+/**
+ * n8n calls checkExists when it activates a workflow and when the editor listens for a test event:
+ * a trigger that would refuse every request fails there, with what to do, instead of answering 401
+ * unnoticed. Run in n8n-core's HookContext, as n8n runs it.
+ */
+describe('activation', () => {
+	const trigger = new PiopiyTrigger();
+	async function activate(parameters: IDataObject, options: TriggerNodeOptions = {}) {
+		const { workflow, node } = triggerWorkflow(parameters, options);
+		const context = new HookContext(workflow, node, triggerAdditionalData(options.webhookCredential), 'trigger', 'activate');
+		return await trigger.webhookMethods.default.checkExists.call(context);
+	}
+	const credential = (secret: string): TriggerNodeOptions & { webhookCredential: ICredentialDataDecryptedObject } => ({
+		typeVersion: 1.1,
+		webhookCredential: { secret },
+	});
+
+	it('activates with a usable secret, from the credential or the node, and with Authentication None', async () => {
+		expect(await activate({ event: 'callStatus' }, credential(SECRET))).toBe(true);
+		expect(await activate({ event: 'callStatus', secret: SECRET })).toBe(true);
+		expect(await activate({ event: 'callStatus', authentication: 'none' })).toBe(true);
+		expect(await activate({ event: 'callStatus', authentication: 'none' }, { typeVersion: 1.1 })).toBe(true);
+	});
+
+	it.each([
+		['version 1.1 without a credential', {}, { typeVersion: 1.1 }, 'no Piopiy Webhook API credential is selected in the node'],
+		['a short secret in the credential', {}, credential('0123456789abcde'), 'the secret set in its Piopiy Webhook API credential is shorter than 16 characters'],
+		['no secret in a version 1 node', {}, {}, 'no secret is set in the node'],
+		['a short secret in a version 1 node', { secret: 'hunter2' }, {}, 'the secret set in the node is shorter than 16 characters'],
+	])('refuses %s, saying why and what to do', async (_name, parameters: IDataObject, options: TriggerNodeOptions, why) => {
+		const error = (await activate({ event: 'callStatus', ...parameters }, options).catch((caught: unknown) => caught)) as Error & {
+			description?: string;
+		};
+		expect(error).toBeInstanceOf(Error);
+		expect(error.message).toBe(`Piopiy Trigger "Piopiy Trigger" cannot accept requests: ${why}`);
+		expect(error.description).toMatch(/^Select a Piopiy Webhook API credential .* at least 16 characters, e\.g\. the output of openssl rand -hex 32/);
+		expect(JSON.stringify(error)).not.toMatch(/hunter2|0123456789abcde/);
 	});
 });

@@ -1,3 +1,4 @@
+import type { Clock } from '../../nodes/Piopiy/transport/clock';
 import { RateLimiter, type RateLimiterOptions } from '../../nodes/Piopiy/transport/rateLimiter';
 
 const limiter = (options: Partial<RateLimiterOptions>) => new RateLimiter({ capPerSecond: 0, concurrency: 1, ...options });
@@ -85,10 +86,10 @@ describe('RateLimiter', () => {
 				rateLimiter.recordRoundTrip(12); // 2,500/s: 0.4 ms apart
 				const now = 50_000;
 				let started = 0;
-				for (let i = 0; i < 3; i++) void rateLimiter.waitForTurn(now).then(() => started++);
+				for (let i = 0; i < 3; i++) void rateLimiter.waitForTurn(Infinity, now).then(() => started++);
 				await Promise.resolve();
 				expect(started).toBe(3); // at +0, +0.4, +0.8 ms: no timer
-				void rateLimiter.waitForTurn(now).then(() => started++); // at +1.2 ms: a timer
+				void rateLimiter.waitForTurn(Infinity, now).then(() => started++); // at +1.2 ms: a timer
 				await Promise.resolve();
 				expect(started).toBe(3);
 				await jest.advanceTimersByTimeAsync(2);
@@ -96,6 +97,68 @@ describe('RateLimiter', () => {
 			} finally {
 				jest.useRealTimers();
 			}
+		});
+	});
+
+	describe('every wait ends (injected clock)', () => {
+		/** A clock whose sleeps are recorded and pass at once. */
+		const fakeClock = (start = 50_000) => {
+			const clock = { t: start, sleeps: [] as number[] } as Clock & { t: number; sleeps: number[] };
+			clock.now = () => clock.t;
+			clock.sleep = async (ms: number) => {
+				clock.sleeps.push(ms);
+				clock.t += ms;
+			};
+			return clock;
+		};
+
+		test('a turn after the deadline is not taken, and not booked', async () => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ capPerSecond: 2, clock });
+			expect(await rateLimiter.waitForTurn(Infinity)).toBe(true); // now
+			expect(await rateLimiter.waitForTurn(clock.t + 100)).toBe(false); // would be in 500 ms
+			expect(clock.sleeps).toEqual([]);
+			expect(await rateLimiter.waitForTurn(clock.t + 500)).toBe(true);
+			expect(clock.sleeps).toEqual([500]);
+		});
+
+		test('a deadline already passed does not refuse a turn that needs no wait', async () => {
+			const clock = fakeClock();
+			expect(await limiter({ clock }).waitForTurn(clock.t - 1)).toBe(true);
+			expect(await limiter({ capPerSecond: 1, clock }).waitForTurn(clock.t - 1)).toBe(true);
+		});
+
+		test('a clock that jumps back does not lower the learned rate or stretch a wait', async () => {
+			const clock = fakeClock(1_000_000);
+			const rateLimiter = limiter({ clock, concurrency: 4 });
+			for (let i = 0; i < 10; i++) rateLimiter.recordReply(false);
+			rateLimiter.recordReply(true);
+			expect(rateLimiter.currentLimit()).toBe(10);
+			await rateLimiter.waitForTurn();
+			clock.t -= 3_600_000; // an hour back
+			expect(rateLimiter.currentLimit()).toBe(10);
+			await rateLimiter.waitForTurn();
+			// At most one interval per lane (4 × 100 ms), not the hour.
+			expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(400);
+		});
+
+		test.each([NaN, Infinity, -5, 0])('a round trip of %p is no measurement', (ms) => {
+			const rateLimiter = limiter({ concurrency: 20 });
+			rateLimiter.recordRoundTrip(ms);
+			expect(rateLimiter.currentLimit()).toBeUndefined();
+		});
+
+		test('whatever it is fed, the limit is a positive finite number or none, never NaN', async () => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ capPerSecond: NaN, concurrency: 3, clock });
+			rateLimiter.recordReply(true, NaN);
+			rateLimiter.recordReply(false, NaN);
+			for (const now of [NaN, -Infinity, 0, clock.t, Number.MAX_SAFE_INTEGER]) {
+				const limit = rateLimiter.currentLimit(now);
+				expect(limit === undefined || (Number.isFinite(limit) && limit > 0)).toBe(true);
+			}
+			expect(await rateLimiter.waitForTurn(Infinity, NaN)).toBe(true);
+			expect(clock.sleeps.every((ms) => Number.isFinite(ms) && ms >= 0)).toBe(true);
 		});
 	});
 });

@@ -1,5 +1,6 @@
 import {
 	normalizePhone,
+	requireBaseUrl,
 	requireInteger,
 	requireScalarMap,
 	requireUuid,
@@ -91,5 +92,46 @@ describe('scalar maps (variables, metadata)', () => {
 		[{ a: Infinity }, 'Variables "a"'],
 	])('%p is refused at %s', (value, field) => {
 		expect(refusal(() => requireScalarMap('Variables', value)).field).toBe(field);
+	});
+});
+
+describe('requireBaseUrl (the credential URLs, checked before any request)', () => {
+	const field = 'Base URL of the Piopiy API credential';
+	const check = (value: unknown) => requireBaseUrl(field, value, 'https://rest.piopiy.com/v3');
+
+	test.each([
+		['https://rest.piopiy.com/v3', 'https://rest.piopiy.com/v3'],
+		['  https://rest.piopiy.com/v3/  ', 'https://rest.piopiy.com/v3'],
+		['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
+		['https://proxy.example.com:8443/piopiy/v3//', 'https://proxy.example.com:8443/piopiy/v3'],
+		['http://[::1]:9000/v3', 'http://[::1]:9000/v3'],
+	])('%p → %p', (value, url) => expect(check(value)).toBe(url));
+
+	test.each([
+		['rest.piopiy.com/v3', 'no scheme'],
+		['localhost:5678/v3', 'no scheme (read as the scheme "localhost:")'],
+		['//rest.piopiy.com/v3', 'no scheme'],
+		['ftp://rest.piopiy.com/v3', 'another scheme'],
+		['https://', 'no host'],
+		['https://rest piopiy.com', 'a space'],
+		['https://[::1/v3', 'a broken IPv6 host'],
+		['https://rest.piopiy.com/v3?debug=1', 'a query'],
+		['https://rest.piopiy.com/v3#x', 'a fragment'],
+		['', 'empty'],
+		[undefined, 'missing'],
+		[42, 'not text'],
+	])('%p is refused (%s), showing what was received', (value, _why) => {
+		const error = refusal(() => check(value));
+		expect(error.field).toBe(field);
+		expect(error.received).toBe(value);
+		expect(error.expected).toBe(
+			'an absolute URL that starts with https:// (or http://), with no query or fragment, e.g. https://rest.piopiy.com/v3',
+		);
+	});
+
+	test('a user name and password are refused and not shown', () => {
+		const error = refusal(() => check('https://me:p4ssw0rd@rest.piopiy.com/v3'));
+		expect(error.received).toBe('https://***@rest.piopiy.com/v3');
+		expect(error.expected).toMatch(/A user name or password does not belong in it$/);
 	});
 });

@@ -6,11 +6,12 @@ import {
 } from 'n8n-workflow';
 
 import { InvalidFieldError, describeReceived } from '../helpers/errors';
-import { redactSecrets } from '../../shared/redact';
-import { describeStoppedRun, replyId, type ItemOutcome } from '../helpers/runRecord';
-import { PiopiyRequestError, sendPiopiyRequest, type TransportSettings } from '../transport/request';
-import type { PiopiyCredentials, PiopiyRequest, RequestEffect } from '../transport/types';
+import { redactSecrets, redactSecretsInData } from '../../shared/redact';
+import { describeStoppedRun, replyId, type ItemOutcome, type StoppedRunReport } from '../helpers/runRecord';
+import { PiopiyRequestError, sendPiopiyRequest } from '../transport/request';
+import type { PiopiyCredentials, PiopiyRequest } from '../transport/types';
 import { findOperation } from './operations';
+import { rememberRun, repeatedRunRefusal, ToolCallLedger } from './runGuards';
 import { readExecutionSettings } from './settings';
 
 type FailedOutcome = Exclude<ItemOutcome['kind'], 'succeeded'>;
@@ -19,28 +20,6 @@ type ItemResult = { json: IDataObject } | { error: Error; outcome: FailedOutcome
 /** A failure's outcome: only the transport's own errors prove a refusal; anything else may have acted. */
 function failedOutcome(error: unknown): FailedOutcome {
 	return error instanceof PiopiyRequestError && !error.mayHaveActed ? 'refused' : 'unknownOutcome';
-}
-
-/**
- * Two n8n features run the whole node again after it failed: "Retry On Fail" (the node's setting) and
- * "Retry" on a failed execution (mode `retry`). Both send every item again, so every call already
- * placed in the failed run would be placed again. For requests that place or change calls they are
- * refused before anything is sent; the node re-sends by itself what is certain not to have acted.
- */
-function refuseRepeatedRun(context: IExecuteFunctions, effect: RequestEffect): void {
-	if (effect === 'repeatable') return;
-	const howToRerun =
-		'To carry on, run only the items whose outcome was "refused" or "notSent" (see "Re-running a failed campaign" in the README of n8n-nodes-piopiy).';
-	if (context.getNode().retryOnFail) {
-		throw new NodeOperationError(context.getNode(), '"Retry On Fail" is on, and it would place calls twice: nothing was sent', {
-			description: `n8n's Retry On Fail runs the whole node again after a failure, so every call already placed in the run would be placed again. Turn it off in the node's Settings. The node already re-sends by itself what is certain not to have acted (HTTP 429, a refused connection). ${howToRerun}`,
-		});
-	}
-	if (context.getMode() === 'retry') {
-		throw new NodeOperationError(context.getNode(), 'Retrying this execution would place its calls again: nothing was sent', {
-			description: `Retry runs this node again with all of its input items, including the ones whose calls were placed before it failed. The failed execution's error lists which items were placed. ${howToRerun}`,
-		});
-	}
 }
 
 function invalidFieldToNodeError(context: IExecuteFunctions, error: InvalidFieldError, itemIndex: number) {
@@ -85,8 +64,19 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const credentials = (await this.getCredentials('piopiyApi')) as unknown as PiopiyCredentials;
 	const continueOnFail = this.continueOnFail();
-	const settings: TransportSettings & { concurrency: number } = readExecutionSettings(this);
+	const settings = readExecutionSettings(this);
 	const secrets = [credentials.apiToken, credentials.appSecret];
+
+	// Decided once for the whole run, before any item is prepared or sent. With an On Error setting
+	// that continues, every item comes out failed ("notSent"): n8n would otherwise pass the input items
+	// on to the success output, and downstream every lead would look called.
+	const refusal = repeatedRunRefusal(this, operation.effect);
+	if (refusal) {
+		if (!continueOnFail) throw refusal;
+		return [items.map((_, itemIndex) => failedItem({ error: refusal, outcome: 'notSent' }, itemIndex, secrets))];
+	}
+	const toolCalls = ToolCallLedger.forRun(this, operation.effect, settings.allowToolRepeats);
+	rememberRun(this, false);
 
 	const results: ItemResult[] = new Array(items.length);
 	/** The item's request, or undefined when its input is bad (recorded in `results`, or thrown). */
@@ -106,43 +96,78 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// is sent and the checking overlaps the wait for Piopiy's replies.
 	const checkedFirst = continueOnFail ? undefined : items.map((_, itemIndex) => prepareItem(itemIndex));
 
-	let effect: RequestEffect | undefined;
+	// Until the run ends by itself, it counts as one that may have acted (it may be cancelled or crash).
+	rememberRun(this, operation.effect !== 'repeatable');
+
 	await forEachConcurrently(items.length, settings.concurrency, async (itemIndex) => {
 		const request = checkedFirst ? checkedFirst[itemIndex] : prepareItem(itemIndex);
 		if (!request) return true;
-		// Every item of an operation has the same effect, so this stops the run before its first send.
-		refuseRepeatedRun(this, request.effect);
-		effect = request.effect;
+		const repeated = toolCalls?.refusalFor(request, itemIndex);
+		if (repeated) {
+			results[itemIndex] = { error: repeated, outcome: 'notSent' };
+			return continueOnFail;
+		}
 		try {
 			const reply = await sendPiopiyRequest(this, request, credentials, settings, itemIndex);
-			results[itemIndex] = { json: operation.toOutput ? operation.toOutput(reply) : reply };
+			results[itemIndex] = { json: redactSecretsInData(operation.toOutput ? operation.toOutput(reply) : reply, secrets) };
+			toolCalls?.record(request, replyId(reply));
 			return true;
 		} catch (error) {
-			results[itemIndex] = { error: error as Error, outcome: failedOutcome(error) };
+			const outcome = failedOutcome(error);
+			if (outcome === 'unknownOutcome') toolCalls?.record(request, undefined);
+			results[itemIndex] = { error: error as Error, outcome };
 			return continueOnFail;
 		}
 	});
 
 	if (!continueOnFail) {
 		const failedIndex = results.findIndex((result) => result !== undefined && 'error' in result);
-		if (failedIndex >= 0) throw stoppedRunError(this, results, failedIndex, effect ?? 'placesCall', secrets);
+		if (failedIndex >= 0) {
+			const outcomes = itemOutcomes(results);
+			const report = describeStoppedRun(outcomes, failedIndex, errorText(results[failedIndex]), operation.effect);
+			const acted = outcomes.some(({ kind }) => kind === 'succeeded' || kind === 'unknownOutcome');
+			rememberRun(this, acted, report.summary);
+			throw stoppedRunError(this, results, failedIndex, report, secrets);
+		}
 	}
 
 	// With Continue On Fail every item has a result; without it, no item failed.
 	return [
-		results.map((result, itemIndex): INodeExecutionData => {
-			if ('json' in result) return { json: result.json, pairedItem: { item: itemIndex } };
-			// n8n sends an item to the error output only when its json holds `error` and at most `message`
-			// (n8n 1.x; 2.x also allows `details`). So the failure's explanation joins its message in
-			// `error`, and `message` says what the failure means for the lead: "refused" or "notSent"
-			// (nothing happened, safe to send again) or "unknownOutcome" (it may have acted).
-			const { message, description } = result.error as Error & { description?: string };
-			return {
-				json: { error: redactSecrets(joinSentences(message, description), secrets), message: result.outcome },
-				pairedItem: { item: itemIndex },
-			};
-		}),
+		results.map((result, itemIndex): INodeExecutionData =>
+			'json' in result ? { json: result.json, pairedItem: { item: itemIndex } } : failedItem(result, itemIndex, secrets),
+		),
 	];
+}
+
+/**
+ * A failed item. n8n sends an item to the error output only when its json holds `error` and at most
+ * `message` (n8n 1.x; 2.x also allows `details`). So the failure's explanation joins its message in
+ * `error`, and `message` says what the failure means for the lead: "refused" or "notSent" (nothing
+ * happened, safe to send again) or "unknownOutcome" (it may have acted).
+ */
+function failedItem(
+	result: { error: Error; outcome: FailedOutcome },
+	itemIndex: number,
+	secrets: Array<string | undefined>,
+): INodeExecutionData {
+	const { message, description } = result.error as Error & { description?: string };
+	return {
+		json: { error: redactSecrets(joinSentences(message, description), secrets), message: result.outcome },
+		pairedItem: { item: itemIndex },
+	};
+}
+
+function itemOutcomes(results: Array<ItemResult | undefined>): ItemOutcome[] {
+	return Array.from(results, (result): ItemOutcome => {
+		if (result === undefined) return { kind: 'notSent' };
+		if ('json' in result) return { kind: 'succeeded', id: replyId(result.json) };
+		return { kind: result.outcome };
+	});
+}
+
+function errorText(result: ItemResult | undefined): { message: string; description?: string } {
+	const { message, description } = (result as { error: Error & { description?: string } }).error;
+	return { message, description };
 }
 
 /** "A failed", "Do B." → "A failed. Do B." */
@@ -160,22 +185,11 @@ function stoppedRunError(
 	context: IExecuteFunctions,
 	results: Array<ItemResult | undefined>,
 	failedIndex: number,
-	effect: RequestEffect,
+	report: StoppedRunReport,
 	secrets: Array<string | undefined>,
 ): Error {
-	const failed = results[failedIndex] as { error: Error & { description?: string } };
+	const failed = results[failedIndex] as { error: Error };
 	if (results.length === 1) return failed.error;
-	const outcomes = Array.from(results, (result): ItemOutcome => {
-		if (result === undefined) return { kind: 'notSent' };
-		if ('json' in result) return { kind: 'succeeded', id: replyId(result.json) };
-		return { kind: result.outcome };
-	});
-	const report = describeStoppedRun(
-		outcomes,
-		failedIndex,
-		{ message: failed.error.message, description: failed.error.description },
-		effect,
-	);
 	const error = new NodeOperationError(context.getNode(), redactSecrets(report.message, secrets), {
 		description: redactSecrets(report.description, secrets),
 		itemIndex: failedIndex,

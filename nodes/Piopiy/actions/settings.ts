@@ -14,11 +14,18 @@ function positive(value: unknown, fallback: number): number {
 }
 
 /** The node's Request Options, read once per execution (they apply to all items together). */
-export function readExecutionSettings(context: IExecuteFunctions): TransportSettings & { concurrency: number } {
+export interface ExecutionSettings extends TransportSettings {
+	concurrency: number;
+	/** As an AI Agent's tool: whether the same call may be made twice in one execution. */
+	allowToolRepeats: boolean;
+}
+
+export function readExecutionSettings(context: IExecuteFunctions): ExecutionSettings {
 	const options = context.getNodeParameter('requestOptions', 0, {}) as IDataObject;
 	const concurrency = Math.max(1, Math.floor(positive(options.concurrency, DEFAULT_CONCURRENCY)));
 	return {
 		concurrency,
+		allowToolRepeats: options.allowToolRepeats === true,
 		timeoutMs: Math.max(1, positive(options.timeoutSec, DEFAULT_TIMEOUT_SEC)) * 1000,
 		rateLimiter: new RateLimiter({ capPerSecond: positive(options.ratePerSecond, 0), concurrency }),
 		retry: {

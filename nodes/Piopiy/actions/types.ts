@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { PiopiyCredentials, PiopiyRequest } from '../transport/types';
+import type { PiopiyCredentials, PiopiyRequest, RequestEffect } from '../transport/types';
 
 /**
  * One operation: its UI, and how one item's parameters become one request. Sending, retrying and
@@ -9,6 +9,11 @@ import type { PiopiyCredentials, PiopiyRequest } from '../transport/types';
 export interface PiopiyOperation {
 	/** The operation's entry in the editor's Operation list. */
 	summary: { name: string; action: string; description: string };
+	/**
+	 * What sending its request twice would do. The router decides from it, before anything is sent,
+	 * whether a repeated run may go ahead; it equals the `effect` of every request `prepare` builds.
+	 */
+	effect: RequestEffect;
 	description: INodeProperties[];
 	/** Reads and checks the item's parameters; throws InvalidFieldError before anything is sent. */
 	prepare(this: IExecuteFunctions, itemIndex: number, credentials: PiopiyCredentials): PiopiyRequest;
@@ -40,4 +45,19 @@ export function variablesParameters(context: IExecuteFunctions, itemIndex: numbe
 	return variablesInput === 'json'
 		? { variablesInput, variablesJson: context.getNodeParameter('variablesJson', itemIndex, '{}') }
 		: { variablesInput, variables: context.getNodeParameter('variables', itemIndex, {}) };
+}
+
+/**
+ * One item's parameters of an operation that places a call: who calls whom, the call options and the
+ * variables, with the operation's own parameters (`own`, by name with their defaults).
+ */
+export function placedCallParameters(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	own: Record<string, unknown>,
+): Record<string, unknown> {
+	return {
+		...readParameters(context, itemIndex, { callerId: '', toNumber: '', callOptions: {}, ...own }),
+		...variablesParameters(context, itemIndex),
+	};
 }

@@ -13,6 +13,14 @@ export const requestOptionsField: INodeProperties = {
 	default: {},
 	options: [
 		{
+			displayName: 'Allow Repeated Calls From AI Agent',
+			name: 'allowToolRepeats',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether an AI Agent using this node as a tool may make the same call again in one execution (the same number with the same agent, pipeline or flow). Off: a repeat is refused and the agent is told the call was already made, so a model that asks twice does not ring a person twice.",
+		},
+		{
 			displayName: 'Max Concurrent Requests',
 			name: 'concurrency',
 			type: 'number',
@@ -28,7 +36,7 @@ export const requestOptionsField: INodeProperties = {
 			typeOptions: { minValue: 0 },
 			default: DEFAULT_MAX_RATE_LIMIT_WAIT_SEC,
 			description:
-				'When Piopiy answers 429 (too many requests), how long one item may wait in total before it fails. A 429 places no call, so waiting and sending again is safe.',
+				"When Piopiy answers 429 (too many requests), how long after an item's first attempt it may still be sent again; then it fails. A 429 places no call, so waiting and sending again is safe.",
 		},
 		{
 			displayName: 'Max Requests per Second',

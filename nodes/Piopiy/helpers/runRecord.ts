@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { RequestEffect } from '../transport/types';
+import type { RequestEffect } from './effect';
 
 /**
  * The record a node run leaves when it stops part-way (an item failed with "On Error → Stop
@@ -47,6 +47,8 @@ export function replyId(reply: IDataObject): string | undefined {
 
 export interface StoppedRunReport {
 	message: string;
+	/** The counts in words, e.g. "2 calls placed, 1 with unknown outcome, 0 refused, 3 not sent (of 6 items)". */
+	summary: string;
 	description: string;
 	/** For the error's context: input indexes by outcome, as ranges, and the ids of the succeeded ones. */
 	record: IDataObject;
@@ -74,10 +76,11 @@ export function describeStoppedRun(
 	const things = effect === 'placesCall' ? ['call', 'calls'] : ['request', 'requests'];
 	const count = (kind: ItemOutcome['kind']) => byKind[kind].length;
 
-	const message =
-		`Stopped at item ${failedIndex}: ${plural(count('succeeded'), things[0], things[1])} ${succeeded}, ` +
+	const summary =
+		`${plural(count('succeeded'), things[0], things[1])} ${succeeded}, ` +
 		`${count('unknownOutcome')} with unknown outcome, ${count('refused')} refused, ` +
-		`${count('notSent')} not sent (of ${outcomes.length} items)`;
+		`${count('notSent')} not sent (of ${plural(outcomes.length, 'item', 'items')})`;
+	const message = `Stopped at item ${failedIndex}: ${summary}`;
 
 	const line = (kind: ItemOutcome['kind'], label: string, advice: string) =>
 		count(kind) > 0
@@ -114,5 +117,5 @@ export function describeStoppedRun(
 		// In the order of the succeeded indexes, so the list stays compact for 10,000 items.
 		ids,
 	};
-	return { message, description, record };
+	return { message, summary, description, record };
 }

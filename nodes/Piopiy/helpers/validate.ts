@@ -1,6 +1,6 @@
 import { attempt, InvalidFieldError } from './errors';
 
-/** Contract rules of CONTRACT.md "Field rules", as pure functions that return the value to send. */
+/** Contract rules of docs/piopiy-api.md "Field rules", as pure functions that return the value to send. */
 
 const PHONE_PATTERN = /^[1-9][0-9]{6,15}$/;
 /** Formatting people type around a phone number; anything else in the number is an error. */
@@ -64,11 +64,33 @@ export function requireNumber(field: string, value: unknown, min: number, max: n
 	return number;
 }
 
+const HTTP_URL = /^https?:\/\/\S+$/;
+
 export function requireHttpUrl(field: string, value: unknown): string {
-	if (typeof value !== 'string' || !/^https?:\/\/\S+$/.test(value.trim())) {
+	if (typeof value !== 'string' || !HTTP_URL.test(value.trim())) {
 		throw new InvalidFieldError(field, value, 'an http:// or https:// URL');
 	}
 	return value.trim();
+}
+
+/**
+ * A credential's API root (Base URL, Account API URL), checked before any request: an absolute
+ * http(s) URL that request paths can be appended to, so no query, fragment or user name. Returns it
+ * without trailing slashes. A value with a user name or password is shown without them.
+ */
+export function requireBaseUrl(field: string, value: unknown, example: string): string {
+	const expected = `an absolute URL that starts with https:// (or http://), with no query or fragment, e.g. ${example}`;
+	const text = typeof value === 'string' ? value.trim().replace(/\/+$/, '') : '';
+	const parsed = HTTP_URL.test(text) ? attempt(() => new URL(text)) : undefined;
+	if (!parsed?.ok) throw new InvalidFieldError(field, value, expected);
+	const url = parsed.value;
+	if (url.username || url.password) {
+		url.username = '***';
+		url.password = '';
+		throw new InvalidFieldError(field, url.href, `${expected}. A user name or password does not belong in it`);
+	}
+	if (url.search || url.hash || text.includes('?') || text.includes('#')) throw new InvalidFieldError(field, value, expected);
+	return text;
 }
 
 export function requireOneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {

@@ -31,7 +31,7 @@ export function resolveAppId(fromNode: unknown, fromCredential: unknown): string
 }
 
 /**
- * An AI agent call. With a backup agent it becomes the PCMO call the official SDKs send (CONTRACT.md
+ * An AI agent call. With a backup agent it becomes the PCMO call the official SDKs send (docs/piopiy-api.md
  * "Failover"): one `connect` to the primary then the backup agent.
  */
 export function buildAiCallRequest(ui: AiCallUi, credentialAppId?: string): PiopiyRequest {

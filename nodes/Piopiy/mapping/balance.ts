@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { InvalidFieldError } from '../helpers/errors';
 import type { PiopiyCredentials, PiopiyRequest } from '../transport/types';
 
-/** The account balance (CONTRACT.md "Account API"): App ID and App Secret, never the token. */
+/** The account balance (docs/piopiy-api.md "Account API"): App ID and App Secret, never the token. */
 
 const CREDENTIAL_EXPECTATION =
 	'the App ID and App Secret of your Piopiy app: Get Balance signs in with them, not with the API token. Set them in the Piopiy API credential (you find them in the Piopiy dashboard → Apps)';

@@ -1,5 +1,7 @@
 import { redactSecrets } from '../../shared/redact';
-import { replyErrorText } from '../helpers/response';
+import { notSentStage } from '../helpers/errorCode';
+import { describeReceived, type InvalidFieldError } from '../helpers/errors';
+import { replyErrorText, replySignals } from '../helpers/response';
 import type { AttemptOutcome, RetryDecision } from './retryPolicy';
 import type { PiopiyRequest } from './types';
 
@@ -12,18 +14,29 @@ export interface FailureReport {
 
 export interface FailureContext {
 	request: PiopiyRequest;
+	/** The credential URL the request went to (already checked by requireBaseUrl). */
+	baseUrl: string;
 	outcome: AttemptOutcome;
 	why: Extract<RetryDecision, { retry: false }>['why'];
 	attempts: number;
-	waitedMs: number;
+	/** From the start of the first attempt to the end of the last, in ms. */
+	elapsedMs: number;
+	/** The node's Max Rate-Limit Wait, in ms. */
+	maxWaitMs: number;
 	timeoutMs: number;
 	secrets: Array<string | undefined>;
 }
 
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-const NOT_FOUND_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN']);
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+/** The credential setting a request's URL comes from, as the user sees it, and its usual value. */
+export function urlSetting(request: PiopiyRequest): { name: string; example: string } {
+	return request.api === 'account'
+		? { name: 'Account API URL', example: 'https://rest.telecmi.com' }
+		: { name: 'Base URL', example: 'https://rest.piopiy.com/v3' };
+}
 
 function service(request: PiopiyRequest): string {
 	return request.api === 'account' ? 'The TeleCMI account API' : 'Piopiy';
@@ -40,31 +53,107 @@ function mayHaveActedSentence(request: PiopiyRequest): string {
 	return 'This request changes nothing when repeated, so it is safe to run again.';
 }
 
+const NOTHING_SENT = 'Nothing was sent, so nothing was placed and it is safe to run this item again.';
+
+function checkSetting(request: PiopiyRequest, baseUrl: string): string {
+	const { name, example } = urlSetting(request);
+	return `Check the ${name} of the Piopiy API credential (now "${baseUrl}"; ${request.api === 'account' ? "TeleCMI's" : "Piopiy's"} is ${example}).`;
+}
+
 function attemptsNote(attempts: number): string {
 	return attempts > 1 ? ` after ${attempts} attempts` : '';
 }
 
-export function describeFailure(context: FailureContext): FailureReport {
-	const report = describe(context);
-	return {
-		...report,
-		message: redactSecrets(report.message, context.secrets),
-		description: redactSecrets(report.description, context.secrets),
-	};
+function hostOf(baseUrl: string): string {
+	try {
+		return new URL(baseUrl).host;
+	} catch {
+		return baseUrl;
+	}
 }
 
-function describe({ request, outcome, attempts, waitedMs, timeoutMs, why }: FailureContext): FailureReport {
+export function describeFailure(context: FailureContext): FailureReport {
+	return redacted(describe(context), context.secrets);
+}
+
+/** A credential URL the node cannot send to: the item fails before anything is sent. */
+export function describeUnusableUrl(error: InvalidFieldError, secrets: Array<string | undefined>): FailureReport {
+	return redacted(
+		{
+			message: `The ${error.field} is not a usable URL: received ${describeReceived(error.received)}`,
+			description: `Expected ${error.expected}. Nothing was sent, so nothing was placed and it is safe to run this item again once the credential is fixed.`,
+		},
+		secrets,
+	);
+}
+
+function redacted(report: FailureReport, secrets: Array<string | undefined>): FailureReport {
+	return { ...report, message: redactSecrets(report.message, secrets), description: redactSecrets(report.description, secrets) };
+}
+
+/** Why a TLS handshake failed, in words, from Node's error code. */
+function tlsProblem(code: string, host: string): string {
+	switch (code) {
+		case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+		case 'SELF_SIGNED_CERT_IN_CHAIN':
+			return `the certificate of ${host} is self-signed, or signed by an authority your n8n does not trust`;
+		case 'CERT_HAS_EXPIRED':
+			return `the certificate of ${host} has expired`;
+		case 'CERT_NOT_YET_VALID':
+			return `the certificate of ${host} is not valid yet`;
+		case 'CERT_REVOKED':
+			return `the certificate of ${host} has been revoked`;
+		case 'ERR_TLS_CERT_ALTNAME_INVALID':
+			return `the certificate presented by ${host} is for another host name`;
+		case 'ERR_SSL_WRONG_VERSION_NUMBER':
+			return `${host} does not speak HTTPS (is it an http:// address?)`;
+		case 'ERR_TLS_HANDSHAKE_TIMEOUT':
+			return `the secure handshake with ${host} did not finish in time`;
+		default:
+			return `the certificate of ${host} is signed by an authority your n8n does not trust`;
+	}
+}
+
+function describeNotSent(request: PiopiyRequest, baseUrl: string, code: string, attempts: number): FailureReport {
+	const target = request.api === 'account' ? 'the TeleCMI account API' : 'Piopiy';
+	const host = hostOf(baseUrl);
+	const check = checkSetting(request, baseUrl);
+	switch (notSentStage(code)) {
+		case 'dns':
+			return {
+				message: `The node could not find the host of ${target}${attemptsNote(attempts)}`,
+				description: `Network error ${code}: the host name ${host} did not resolve. ${NOTHING_SENT} ${check} If it is right, check the DNS of your n8n.`,
+			};
+		case 'tls':
+			return {
+				message: `The node could not make a secure connection to ${target}`,
+				description: `TLS error ${code}: ${tlsProblem(code, host)}. The connection was closed before the request was written. ${NOTHING_SENT} ${check} A proxy or test server must present a certificate your n8n trusts.`,
+			};
+		case 'url':
+			return {
+				message: `The node could not use the ${urlSetting(request).name} of the Piopiy API credential`,
+				description: `Error ${code}. ${NOTHING_SENT} ${check}`,
+			};
+		default:
+			return {
+				message: `The node could not connect to ${target}${attemptsNote(attempts)}`,
+				description: `Network error ${code}: nothing accepted a connection at ${host}. ${NOTHING_SENT} ${check} If it is right, check that your n8n can reach it (firewall, proxy).`,
+			};
+	}
+}
+
+/** TeleCMI answers a wrong App ID or App Secret with HTTP 404 and its own JSON: `{"code": 404, "msg": ...}`. */
+function isTeleCmiCredentialRejection(body: unknown): boolean {
+	const code = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { code?: unknown }).code : undefined;
+	return code === 404 || code === '404';
+}
+
+function describe(context: FailureContext): FailureReport {
+	const { request, baseUrl, outcome, attempts, timeoutMs } = context;
 	const who = service(request);
 
 	// Error codes go in the description: n8n replaces a message that contains one with its own text.
-	if (outcome.kind === 'notSent') {
-		const what = NOT_FOUND_CODES.has(outcome.code) ? 'could not find the host of' : 'could not connect to';
-		const target = request.api === 'account' ? 'the TeleCMI account API' : 'Piopiy';
-		return {
-			message: `The node ${what} ${target}${attemptsNote(attempts)}`,
-			description: `Network error ${outcome.code}. Nothing was sent, so nothing was placed and it is safe to run this item again. Check the URLs of the Piopiy API credential and the network of your n8n.`,
-		};
-	}
+	if (outcome.kind === 'notSent') return describeNotSent(request, baseUrl, outcome.code, attempts);
 
 	if (outcome.kind === 'unknown') {
 		const what = TIMEOUT_CODES.has(outcome.code)
@@ -76,56 +165,86 @@ function describe({ request, outcome, attempts, waitedMs, timeoutMs, why }: Fail
 		};
 	}
 
-	const { statusCode, body } = outcome;
+	const { statusCode, body, headers, verdict } = outcome;
 	const httpCode = String(statusCode);
-	const said = replyErrorText(body) ?? (typeof body === 'string' && body.trim() ? body.trim().slice(0, 300) : undefined);
+	const text = typeof body === 'string' && body.trim() ? body.trim() : undefined;
+	const said = replyErrorText(body) ?? text?.slice(0, 300);
 	const saidSentence = said ? `${who} said: "${said}". ` : '';
+	const location = typeof headers.location === 'string' ? ` It points to "${headers.location}".` : '';
+
+	switch (verdict.reason) {
+		case 'rateLimited':
+			return {
+				message: `${who} is rate limiting requests (HTTP 429) and the node gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${seconds(context.elapsedMs)}`,
+				description: `${saidSentence}Piopiy refused the request, so nothing was placed and it is safe to run this item again. The node waits out 429s for at most "Max Rate-Limit Wait" (now ${seconds(context.maxWaitMs)}) from the item's first attempt. Lower "Max Requests per Second" or "Max Concurrent Requests" in the node's options, or raise "Max Rate-Limit Wait".`,
+				httpCode,
+			};
+
+		case 'serverError':
+			return {
+				message: `${who} answered with a server error (HTTP ${statusCode})${attemptsNote(attempts)}`,
+				description: `${saidSentence}${mayHaveActedSentence(request)}`,
+				httpCode,
+			};
+
+		case 'notJson':
+			return {
+				message: `${who} answered HTTP ${statusCode} with a body that is not JSON`,
+				description: `The reply began: "${String(text ?? JSON.stringify(body)).slice(0, 120)}". ${mayHaveActedSentence(request)}`,
+				httpCode,
+			};
+
+		case 'contradicts': {
+			const signals = replySignals(body);
+			const failure = [...(statusCode >= 200 && statusCode <= 299 ? [] : [`HTTP ${statusCode}`]), ...signals.failure];
+			return {
+				message: `${who} answered HTTP ${statusCode} with a reply that contradicts itself`,
+				description: `It says it failed (${failure.join(', ')}) and also that it succeeded (${signals.success.join(', ')}), so it is neither a clear refusal nor a clear success. ${mayHaveActedSentence(request)}`,
+				httpCode,
+			};
+		}
+
+		case 'unclearStatus':
+			return {
+				message: `${who} answered HTTP ${statusCode}, which does not say whether it acted`,
+				description: `${location ? `${location.trim()} ` : ''}${mayHaveActedSentence(request)} ${checkSetting(request, baseUrl)}`,
+				httpCode,
+			};
+
+		case 'moved':
+			return {
+				message: `${who} answered HTTP ${statusCode}: the address has moved`,
+				description: `${location ? `${location.trim()} ` : ''}The request was not handled at this address, so nothing was placed and it is safe to run this item again. ${checkSetting(request, baseUrl)}`,
+				httpCode,
+			};
+
+		case 'failureBody':
+			return {
+				message: `${who} reported a failure: ${said ?? 'no reason given'}`,
+				description: `HTTP ${statusCode} came back, but the body says the request failed, and nothing in it says otherwise. Nothing was placed; fix the cause and run this item again.`,
+				httpCode,
+			};
+
+		case 'failureStatus':
+			break;
+	}
+
+	if (request.api === 'account' && statusCode === 404 && !isTeleCmiCredentialRejection(body)) {
+		return {
+			message: 'No TeleCMI account API answered at the Account API URL (HTTP 404)',
+			description: `The reply is not TeleCMI's answer to a wrong App ID or App Secret (JSON with code 404)${text ? `; it began: "${text.slice(0, 120)}"` : said ? `; it said: "${said}"` : ''}. ${checkSetting(request, baseUrl)} The node adds /v2/balance to it. Nothing was changed; it is safe to run this item again.`,
+			httpCode,
+		};
+	}
 
 	if (statusCode === 401 || statusCode === 403 || (request.api === 'account' && statusCode === 404)) {
 		const rejected =
-			request.api === 'account'
-				? 'TeleCMI rejected the App ID or App Secret'
-				: 'Piopiy rejected the API token';
+			request.api === 'account' ? 'TeleCMI rejected the App ID or App Secret' : 'Piopiy rejected the API token';
 		const fix =
 			request.api === 'account'
 				? 'Check the App ID and App Secret of the Piopiy API credential (Piopiy dashboard → Apps).'
 				: 'Check the API Token of the Piopiy API credential: copy it again from the Piopiy dashboard, it may have been revoked.';
 		return { message: `${rejected} (HTTP ${statusCode})`, description: `${saidSentence}${fix} Nothing was placed.`, httpCode };
-	}
-
-	if (statusCode === 429) {
-		const gaveUp =
-			why === 'waitBudgetSpent'
-				? ` and the node gave up after waiting ${seconds(waitedMs)} over ${attempts} attempts`
-				: '';
-		return {
-			message: `${who} is rate limiting requests (HTTP 429)${gaveUp}`,
-			description: `${saidSentence}Piopiy refused the request, so nothing was placed and it is safe to run this item again. Lower "Max Requests per Second" or "Max Concurrent Requests" in the node's options, or raise "Max Rate-Limit Wait".`,
-			httpCode,
-		};
-	}
-
-	if (statusCode >= 500) {
-		return {
-			message: `${who} answered with a server error (HTTP ${statusCode})${attemptsNote(attempts)}`,
-			description: `${saidSentence}${mayHaveActedSentence(request)}`,
-			httpCode,
-		};
-	}
-
-	if (statusCode >= 200 && statusCode < 300) {
-		if (typeof body === 'string') {
-			return {
-				message: `${who} answered HTTP ${statusCode} with a body that is not JSON`,
-				description: `The reply began: "${body.trim().slice(0, 120)}". ${mayHaveActedSentence(request)}`,
-				httpCode,
-			};
-		}
-		return {
-			message: `${who} reported a failure: ${said ?? 'no reason given'}`,
-			description: `HTTP ${statusCode} came back, but the body says the request failed. Nothing was placed; fix the cause and run this item again.`,
-			httpCode,
-		};
 	}
 
 	return {

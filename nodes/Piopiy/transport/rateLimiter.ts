@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { MONOTONIC_CLOCK, type Clock } from './clock';
 
 const WINDOW_MS = 1000;
 /** After each quiet second, the learned rate grows by this factor, to find out if Piopiy allows more. */
@@ -26,6 +26,8 @@ export interface RateLimiterOptions {
 	capPerSecond: number;
 	/** The node's Max Concurrent Requests, which sets the pace (see `pacedPerSecond`). */
 	concurrency: number;
+	/** Tests inject a clock; the node uses the monotonic one, so a change of the system time moves no wait. */
+	clock?: Clock;
 }
 
 /**
@@ -47,19 +49,32 @@ export class RateLimiter {
 	private learnedAt = 0;
 	private readonly acceptedAt: number[] = [];
 	private shortestRoundTripMs = Infinity;
+	readonly clock: Clock;
 
-	constructor(private readonly options: RateLimiterOptions) {}
+	constructor(private readonly options: RateLimiterOptions) {
+		this.clock = options.clock ?? MONOTONIC_CLOCK;
+	}
 
-	async waitForTurn(now = Date.now()): Promise<void> {
+	/**
+	 * Waits until this request may start, and takes that turn. With a `deadline` (a retry must start
+	 * within its item's wait budget), a turn that would come later is not taken: it answers false at
+	 * once, without waiting. Every wait is bounded: at most one interval per lane at the rate in force.
+	 */
+	async waitForTurn(deadline = Infinity, now = this.clock.now()): Promise<boolean> {
 		const perSecond = this.currentLimit(now);
-		if (perSecond === undefined) return;
-		const startAt = Math.max(now, this.nextStartAt);
-		this.nextStartAt = startAt + 1000 / perSecond;
-		if (startAt - now >= MIN_WAIT_MS) await sleep(startAt - now);
+		if (perSecond === undefined) return true;
+		const interval = 1000 / perSecond;
+		// A turn booked further ahead than that was booked at a lower rate (or on a clock that jumped):
+		// it must not hold a request up.
+		const startAt = Math.max(now, Math.min(this.nextStartAt, now + interval * Math.max(1, this.options.concurrency)));
+		if (startAt > now && startAt > deadline) return false;
+		this.nextStartAt = startAt + interval;
+		if (startAt - now >= MIN_WAIT_MS) await this.clock.sleep(startAt - now);
+		return true;
 	}
 
 	/** Tells the limiter how Piopiy answered; only a 429 lowers the rate. */
-	recordReply(rateLimited: boolean, now = Date.now()): void {
+	recordReply(rateLimited: boolean, now = this.clock.now()): void {
 		while (this.acceptedAt.length > 0 && this.acceptedAt[0] <= now - WINDOW_MS) this.acceptedAt.shift();
 		if (!rateLimited) {
 			this.acceptedAt.push(now);
@@ -71,20 +86,21 @@ export class RateLimiter {
 
 	/** Tells the limiter how long an answered request took, send to reply (429s excluded: they may be quick). */
 	recordRoundTrip(milliseconds: number): void {
-		if (milliseconds > 0) this.shortestRoundTripMs = Math.min(this.shortestRoundTripMs, milliseconds);
+		if (milliseconds > 0 && Number.isFinite(milliseconds)) this.shortestRoundTripMs = Math.min(this.shortestRoundTripMs, milliseconds);
 	}
 
-	/** The rate in force now, or undefined for no limit. */
-	currentLimit(now = Date.now()): number | undefined {
+	/** The rate in force now, or undefined for no limit. Always a positive finite number when defined. */
+	currentLimit(now = this.clock.now()): number | undefined {
 		const cap = this.options.capPerSecond > 0 ? this.options.capPerSecond : Infinity;
 		let learned = Infinity;
 		if (this.learnedPerSecond !== undefined) {
-			const quietSeconds = Math.floor((now - this.learnedAt) / WINDOW_MS);
+			// Never negative: a learned rate only grows back, whatever the clock does.
+			const quietSeconds = Math.max(0, Math.floor((now - this.learnedAt) / WINDOW_MS));
 			const slow = Math.min(quietSeconds, QUIET_SECONDS_BEFORE_FAST_PROBE);
 			learned = this.learnedPerSecond * PROBE_GROWTH ** slow * FREED_GROWTH ** (quietSeconds - slow);
 		}
 		const limit = Math.min(cap, learned, this.pacedPerSecond());
-		return Number.isFinite(limit) ? limit : undefined;
+		return Number.isFinite(limit) && limit > 0 ? limit : undefined;
 	}
 
 	/**

@@ -1,28 +1,33 @@
 import {
 	NodeApiError,
-	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { errorCode } from '../helpers/errorCode';
-import { isFailedReply } from '../helpers/response';
-import { describeFailure } from './failure';
+import { errorCode, notSentStage } from '../helpers/errorCode';
+import { attempt, InvalidFieldError } from '../helpers/errors';
+import { judgeReply } from '../helpers/response';
+import { requireBaseUrl } from '../helpers/validate';
+import type { Clock } from './clock';
+import { describeFailure, describeUnusableUrl, urlSetting, type FailureReport } from './failure';
 import { RateLimiter } from './rateLimiter';
 import {
 	decideRetry,
 	DEFAULT_RETRY_SETTINGS,
 	mayHaveActed,
+	type AttemptHistory,
 	type AttemptOutcome,
+	type RetryDecision,
 	type RetrySettings,
 } from './retryPolicy';
-import type { PiopiyCredentials, PiopiyRequest } from './types';
+import type { PiopiyCredentials, PiopiyRequest, RequestEffect } from './types';
 
 export interface TransportSettings {
 	timeoutMs: number;
 	retry: RetrySettings;
+	/** Paces every request of the execution; its clock is the one the retry loop measures with. */
 	rateLimiter: RateLimiter;
 }
 
@@ -38,12 +43,13 @@ export function defaultTransportSettings(): TransportSettings {
 
 /**
  * A request that failed for good. `mayHaveActed` tells the router whether the request may still have
- * placed or changed a call (timeout, reset, 5xx) or was certainly refused, for the run's record.
+ * placed or changed a call (timeout, reset, 5xx, a reply that cannot be trusted) or certainly did not
+ * (refused, or never sent), for the run's record.
  */
 export class PiopiyRequestError extends NodeApiError {
 	constructor(
 		context: IExecuteFunctions,
-		report: ReturnType<typeof describeFailure>,
+		report: FailureReport,
 		itemIndex: number,
 		readonly mayHaveActed: boolean,
 	) {
@@ -57,9 +63,6 @@ export class PiopiyRequestError extends NodeApiError {
 	}
 }
 
-/** Codes that prove the request never left this machine. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-
 function parseBody(body: unknown): unknown {
 	if (typeof body !== 'string') return body;
 	if (body.trim() === '') return {};
@@ -70,26 +73,24 @@ function parseBody(body: unknown): unknown {
 	}
 }
 
-function trimSlash(url: string): string {
-	return url.replace(/\/+$/, '');
-}
-
-async function attempt(
+async function sendOnce(
 	context: IExecuteFunctions,
 	request: PiopiyRequest,
-	credentials: PiopiyCredentials,
+	url: string,
 	timeoutMs: number,
 ): Promise<AttemptOutcome> {
-	const baseUrl = request.api === 'account' ? credentials.accountApiUrl : credentials.baseUrl;
 	const options: IHttpRequestOptions = {
 		method: 'POST',
-		url: `${trimSlash(baseUrl)}${request.path}`,
+		url,
 		body: request.body,
 		headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
 		json: true,
 		timeout: timeoutMs,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		// Followed, a 301, 302 or 303 would turn the POST into a GET, and the GET's answer would be
+		// judged as the call's; each is judged as it comes instead (see judgeReply).
+		disableFollowRedirect: true,
 	};
 	try {
 		// The account API authenticates with App ID + secret in the body; the token must not go there.
@@ -99,19 +100,68 @@ async function attempt(
 				: await context.helpers.httpRequestWithAuthentication.call(context, 'piopiyApi', options);
 		const { statusCode, headers, body } = response as { statusCode: number; headers: IDataObject; body: unknown };
 		const parsed = parseBody(body);
-		const failed = isFailedReply(statusCode, parsed) || typeof parsed !== 'object' || parsed === null;
-		return { kind: 'reply', statusCode, headers: headers ?? {}, body: parsed, failed };
+		return { kind: 'reply', statusCode, headers: headers ?? {}, body: parsed, verdict: judgeReply(statusCode, parsed) };
 	} catch (error) {
 		const code = errorCode(error);
-		return NOT_SENT_CODES.has(code) ? { kind: 'notSent', code } : { kind: 'unknown', code };
+		return notSentStage(code) ? { kind: 'notSent', code } : { kind: 'unknown', code };
+	}
+}
+
+/** What became of a request after every attempt it was allowed. */
+export interface SettledRequest {
+	outcome: AttemptOutcome;
+	why: Extract<RetryDecision, { retry: false }>['why'];
+	attempts: number;
+	/** From the start of the first attempt to the end of the last, in ms. */
+	elapsedMs: number;
+}
+
+/**
+ * Sends with `send` until an attempt settles the request, retrying only what `decideRetry` allows.
+ * Every wait ends: a retry waits at most until its item's budget (time since the first attempt) is
+ * spent, counting the rate limiter's pacing, so the item settles within the budget plus one attempt.
+ */
+export async function sendUntilSettled(
+	effect: RequestEffect,
+	send: () => Promise<AttemptOutcome>,
+	settings: Pick<TransportSettings, 'retry' | 'rateLimiter'>,
+	random = Math.random,
+): Promise<SettledRequest> {
+	const { rateLimiter } = settings;
+	const clock: Clock = rateLimiter.clock;
+	const history: AttemptHistory = { attempts: 0, transientRetries: 0, elapsedMs: 0 };
+	let firstStartedAt: number | undefined;
+	let last: AttemptOutcome | undefined;
+	for (;;) {
+		const deadline = firstStartedAt === undefined ? Infinity : firstStartedAt + settings.retry.maxWaitMs;
+		if (!(await rateLimiter.waitForTurn(deadline)) && last) {
+			return { outcome: last, why: 'waitBudgetSpent', attempts: history.attempts, elapsedMs: clock.now() - firstStartedAt! };
+		}
+		const startedAt = clock.now();
+		firstStartedAt ??= startedAt;
+		const outcome = await send();
+		last = outcome;
+		history.attempts++;
+		if (outcome.kind === 'reply') {
+			const rateLimited = outcome.statusCode === 429;
+			rateLimiter.recordReply(rateLimited);
+			if (!rateLimited) rateLimiter.recordRoundTrip(clock.now() - startedAt);
+		}
+		history.elapsedMs = clock.now() - firstStartedAt;
+		const decision = decideRetry(effect, outcome, history, settings.retry, random);
+		if (!decision.retry) {
+			return { outcome, why: decision.why, attempts: history.attempts, elapsedMs: history.elapsedMs };
+		}
+		if (decision.reason === 'transient') history.transientRetries++;
+		await clock.sleep(decision.delayMs);
 	}
 }
 
 /**
- * Sends one request to Piopiy: the only function in the node that does. It waits its turn under the
- * rate limiter (which paces starts and learns from 429s), retries only what `decideRetry` allows,
- * and turns a final failure into a NodeApiError whose text names what happened and what to do,
- * with no secret in it.
+ * Sends one request to Piopiy: the only function in the node that does. It checks the credential's
+ * URL first (a bad one fails the item as not sent), waits its turn under the rate limiter (which
+ * paces starts and learns from 429s), retries only what `decideRetry` allows, and turns a final
+ * failure into a NodeApiError whose text names what happened and what to do, with no secret in it.
  */
 export async function sendPiopiyRequest(
 	context: IExecuteFunctions,
@@ -120,37 +170,36 @@ export async function sendPiopiyRequest(
 	settings: TransportSettings,
 	itemIndex: number,
 ): Promise<IDataObject> {
-	const history = { attempts: 0, transientRetries: 0, waitedMs: 0 };
-	for (;;) {
-		await settings.rateLimiter.waitForTurn();
-		const sentAt = Date.now();
-		const outcome = await attempt(context, request, credentials, settings.timeoutMs);
-		history.attempts++;
-		if (outcome.kind === 'reply') {
-			const rateLimited = outcome.statusCode === 429;
-			settings.rateLimiter.recordReply(rateLimited);
-			if (!rateLimited) settings.rateLimiter.recordRoundTrip(Date.now() - sentAt);
-		}
-		const decision = decideRetry(request.effect, outcome, history, settings.retry);
-		if (decision.retry) {
-			if (decision.reason === 'transient') history.transientRetries++;
-			history.waitedMs += decision.delayMs;
-			await sleep(decision.delayMs);
-			continue;
-		}
-		if (decision.why === 'done' && outcome.kind === 'reply') {
-			const body = outcome.body;
-			return Array.isArray(body) ? { data: body } : (body as IDataObject);
-		}
-		const report = describeFailure({
-			request,
-			outcome,
-			why: decision.why,
-			attempts: history.attempts,
-			waitedMs: history.waitedMs,
-			timeoutMs: settings.timeoutMs,
-			secrets: [credentials.apiToken, credentials.appSecret],
-		});
-		throw new PiopiyRequestError(context, report, itemIndex, mayHaveActed(outcome));
+	const secrets = [credentials.apiToken, credentials.appSecret];
+	const setting = urlSetting(request);
+	const configured = request.api === 'account' ? credentials.accountApiUrl : credentials.baseUrl;
+	const baseUrl = attempt(() => requireBaseUrl(`${setting.name} of the Piopiy API credential`, configured, setting.example));
+	if (!baseUrl.ok) {
+		if (!(baseUrl.error instanceof InvalidFieldError)) throw baseUrl.error;
+		throw new PiopiyRequestError(context, describeUnusableUrl(baseUrl.error, secrets), itemIndex, false);
 	}
+	const url = `${baseUrl.value}${request.path}`;
+
+	const settled = await sendUntilSettled(
+		request.effect,
+		async () => await sendOnce(context, request, url, settings.timeoutMs),
+		settings,
+	);
+	const { outcome } = settled;
+	if (settled.why === 'done' && outcome.kind === 'reply') {
+		const body = outcome.body;
+		return Array.isArray(body) ? { data: body } : (body as IDataObject);
+	}
+	const report = describeFailure({
+		request,
+		baseUrl: baseUrl.value,
+		outcome,
+		why: settled.why,
+		attempts: settled.attempts,
+		elapsedMs: settled.elapsedMs,
+		maxWaitMs: settings.retry.maxWaitMs,
+		timeoutMs: settings.timeoutMs,
+		secrets,
+	});
+	throw new PiopiyRequestError(context, report, itemIndex, mayHaveActed(outcome));
 }

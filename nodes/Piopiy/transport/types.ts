@@ -1,12 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
-/**
- * What sending a request twice could do in the real world. The retry policy reads only this:
- * - `placesCall`: rings a person (ai/pcmo/flow call);
- * - `changesCall`: acts on a live call in a way that repeating would repeat (transfer);
- * - `repeatable`: reading, or an action whose repeat changes nothing (balance, hangup).
- */
-export type RequestEffect = 'placesCall' | 'changesCall' | 'repeatable';
+// The effect is a helper-level notion (the run record words outcomes by it); re-exported for the transport.
+import type { RequestEffect } from '../helpers/effect';
+
+export type { RequestEffect };
 
 export interface PiopiyRequest {
 	/** `voice`: the v3 API with the Bearer token; `account`: the TeleCMI account API (App ID + secret). */

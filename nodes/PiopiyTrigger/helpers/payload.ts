@@ -1,10 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { redactSecrets } from '../../shared/redact';
 import { SECRET_QUERY_PARAMETER } from './secret';
 
 /**
- * Fields Piopiy and TeleCMI send as a JSON document inside a string: `extra_params` (CONTRACT.md,
+ * Fields Piopiy and TeleCMI send as a JSON document inside a string: `extra_params` (docs/piopiy-api.md,
  * "Webhooks") and `custom` (TeleCMI's "your custom parameters"). They are parsed when they hold a
  * JSON object or array, and kept exactly as sent otherwise.
  */
@@ -62,20 +61,4 @@ export function queryWithoutSecret(query: unknown): IDataObject {
 		if (name.toLowerCase() !== SECRET_QUERY_PARAMETER) rest[name] = value;
 	}
 	return rest;
-}
-
-/**
- * A deep copy of `value` in which the secret appears nowhere: not as a `secret=` URL parameter (an
- * echoed `on_result` URL, say), not as a whole value, and, for secrets of 6 characters or more, not
- * inside any text. Keys are kept as they are.
- */
-export function redactSecret<T>(value: T, secret: string): T {
-	if (typeof value === 'string') return redactSecrets(value, [secret]) as T;
-	if (Array.isArray(value)) return value.map((entry: unknown) => redactSecret(entry, secret)) as T;
-	if (isRecord(value)) {
-		const copy: IDataObject = {};
-		for (const [key, entry] of Object.entries(value)) copy[key] = redactSecret(entry, secret);
-		return copy as T;
-	}
-	return value;
 }

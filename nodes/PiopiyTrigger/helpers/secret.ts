@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'crypto';
 
+import { MIN_SECRET_LENGTH } from '../../shared/redact';
+
 /** Where the trigger looks for the secret: `?secret=` in the URL, or this header. */
 export const SECRET_QUERY_PARAMETER = 'secret';
 export const SECRET_HEADER = 'x-piopiy-secret';
@@ -36,4 +38,15 @@ export function requestHasSecret(
 	const fromHeader = secretMatches(single(headers[SECRET_HEADER]), expected);
 	const fromQuery = secretMatches(single(query[SECRET_QUERY_PARAMETER]), expected);
 	return fromHeader || fromQuery;
+}
+
+/**
+ * Why a secret cannot protect the trigger, or undefined when it can. `where` says where it is set
+ * (e.g. "in the node"). 16 characters at least: a secret shorter than that may be guessed, and could
+ * hide inside a phone number of the payload (see MIN_SECRET_LENGTH).
+ */
+export function secretProblem(secret: string, where: string): string | undefined {
+	if (secret === '') return `no secret is set ${where}`;
+	if (secret.length < MIN_SECRET_LENGTH) return `the secret set ${where} is shorter than ${MIN_SECRET_LENGTH} characters`;
+	return undefined;
 }

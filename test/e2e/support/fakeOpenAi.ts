@@ -7,8 +7,9 @@ import type { AddressInfo, Socket } from 'node:net';
  * around the model is real (the AI Agent node, LangChain, n8n's tool wrapper of the Piopiy node,
  * `$fromAI()` parameters, the credential, the HTTP call to the Piopiy stand-in).
  *
- * The "model" follows a script: asked with tools and no tool result yet, it calls the first tool with
- * `toolArguments`; once a tool result is in the conversation, it answers with a sentence quoting it.
+ * The "model" follows a script: asked with tools, it calls the first tool with `toolArguments` until the
+ * conversation holds `toolCalls` tool results (1 unless told: a model that repeats itself asks 2), then
+ * answers with a sentence quoting the last one.
  * Requests are recorded, so the test sees the tool schema n8n derived from the `$fromAI()` fields.
  */
 
@@ -31,6 +32,8 @@ export class FakeOpenAi {
 	constructor(
 		readonly apiKey: string,
 		private readonly toolArguments: Record<string, unknown>,
+		/** How many times the model calls the tool before it answers. */
+		public toolCalls = 1,
 	) {}
 
 	get url(): string {
@@ -72,15 +75,16 @@ export class FakeOpenAi {
 	}
 
 	private reply(body: ChatRequest['body'], response: import('node:http').ServerResponse): void {
-		const toolResult = [...body.messages].reverse().find((message) => message.role === 'tool');
+		const toolResults = body.messages.filter((message) => message.role === 'tool');
+		const toolResult = toolResults[toolResults.length - 1];
 		const tool = body.tools?.[0]?.function.name;
 		const message: Record<string, unknown> =
-			toolResult || !tool
+			toolResults.length >= this.toolCalls || !tool
 				? { role: 'assistant', content: `Done. The tool answered: ${typeof toolResult?.content === 'string' ? toolResult.content : JSON.stringify(toolResult?.content ?? null)}` }
 				: {
 						role: 'assistant',
 						content: null,
-						tool_calls: [{ id: 'call_e2e_1', type: 'function', function: { name: tool, arguments: JSON.stringify(this.toolArguments) } }],
+						tool_calls: [{ id: `call_e2e_${toolResults.length + 1}`, type: 'function', function: { name: tool, arguments: JSON.stringify(this.toolArguments) } }],
 					};
 		const finishReason = message.tool_calls ? 'tool_calls' : 'stop';
 		const base = { id: `chatcmpl-e2e-${this.requests.length}`, created: Math.floor(Date.now() / 1000), model: body.model ?? 'gpt-4o-mini' };

@@ -20,6 +20,7 @@ export const accountGetBalance: PiopiyOperation = {
 		action: 'Get the account balance',
 		description: 'Read the call credit, SMS credit and expiry of the account',
 	},
+	effect: 'repeatable',
 	description,
 	prepare(_itemIndex, credentials) {
 		return buildBalanceRequest(credentials);

@@ -5,7 +5,7 @@ import { callOptionsCollection } from '../../descriptions/callOptions.descriptio
 import { connectOptionsFields, connectStrategyField } from '../../descriptions/connect.description';
 import { variablesFields } from '../../descriptions/variables.description';
 import { buildAiCallRequest, type AiCallUi } from '../../mapping/aiCall';
-import { readParameters, variablesParameters, type PiopiyOperation } from '../types';
+import { placedCallParameters, readParameters, type PiopiyOperation } from '../types';
 
 const show = { resource: ['aiAgent'], operation: ['call'] };
 const showFailover = { ...show, useFailover: [true] };
@@ -70,18 +70,10 @@ export const aiAgentCall: PiopiyOperation = {
 		action: 'Call a number with an AI agent',
 		description: 'Place an outbound call handled by a Piopiy AI agent, with an optional backup agent',
 	},
+	effect: 'placesCall',
 	description,
 	prepare(itemIndex, credentials) {
-		const ui = {
-			...readParameters(this, itemIndex, {
-				callerId: '',
-				toNumber: '',
-				agentId: '',
-				callOptions: {},
-				useFailover: false,
-			}),
-			...variablesParameters(this, itemIndex),
-		};
+		const ui = placedCallParameters(this, itemIndex, { agentId: '', useFailover: false });
 		if (ui.useFailover === true) {
 			Object.assign(
 				ui,

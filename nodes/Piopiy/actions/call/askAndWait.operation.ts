@@ -20,6 +20,8 @@ export const callAskAndWait: PiopiyOperation = {
 		action: 'Ask a caller and wait for the answer',
 		description: 'Play a question on a live call and wait in this execution for the keys pressed or the words said',
 	},
+	// A Play and Get Input sent onto the live call: repeating it would ask twice.
+	effect: 'changesCall',
 	description,
 	waitsForAnswer: true,
 	prepare(itemIndex, credentials) {

@@ -17,6 +17,8 @@ export const callCallAndAsk: PiopiyOperation = {
 		action: 'Call a person and wait for approval',
 		description: 'Call a number, speak a message and wait in this execution for the key that approves or declines',
 	},
+	// It places a call: never sent twice.
+	effect: 'placesCall',
 	description,
 	waitsForAnswer: true,
 	prepare(itemIndex, credentials) {

@@ -4,7 +4,7 @@ import { appCallFields } from '../../descriptions/appCall.description';
 import { callOptionsCollection } from '../../descriptions/callOptions.description';
 import { variablesFields } from '../../descriptions/variables.description';
 import { buildFlowCallRequest, type FlowCallUi } from '../../mapping/appCalls';
-import { readParameters, variablesParameters, type PiopiyOperation } from '../types';
+import { placedCallParameters, type PiopiyOperation } from '../types';
 
 const show = { resource: ['call'], operation: ['flowCall'] };
 
@@ -40,19 +40,10 @@ export const callFlowCall: PiopiyOperation = {
 		action: 'Make a flow call',
 		description: 'Call a number and run a call flow built in Piopiy',
 	},
+	effect: 'placesCall',
 	description,
 	prepare(itemIndex, credentials) {
-		const ui = {
-			...readParameters(this, itemIndex, {
-				flowId: '',
-				orgId: '',
-				callerId: '',
-				toNumber: '',
-				appId: '',
-				callOptions: {},
-			}),
-			...variablesParameters(this, itemIndex),
-		};
+		const ui = placedCallParameters(this, itemIndex, { flowId: '', orgId: '', appId: '' });
 		return buildFlowCallRequest(ui as unknown as FlowCallUi, credentials.appId);
 	},
 };

@@ -33,7 +33,8 @@ const description: INodeProperties[] = [
 		// Not `required`: n8n would then demand it whenever Cause is an expression; the mapping checks it.
 		default: '',
 		placeholder: 'e.g. UNALLOCATED_NUMBER',
-		description: 'A SIP cause name: upper case with underscores, up to 64 characters',
+		description:
+			'A SIP cause name of up to 64 characters, e.g. UNALLOCATED_NUMBER. Lower case, spaces and hyphens are accepted and sent in upper case with underscores: "user busy" or "user-busy" is sent as USER_BUSY.',
 		displayOptions: { show: { ...show, cause: [OTHER_CAUSE] } },
 	},
 	{
@@ -53,6 +54,7 @@ export const callHangup: PiopiyOperation = {
 		action: 'Hang up a call',
 		description: 'End a live call with a SIP cause and an optional reason',
 	},
+	effect: 'repeatable',
 	description,
 	prepare(itemIndex) {
 		const ui = readParameters(this, itemIndex, { callId: '', cause: 'NORMAL_CLEARING', customCause: '', reason: '' });

@@ -6,7 +6,7 @@ import { pipelineFields } from '../../descriptions/pipeline.description';
 import { variablesFields } from '../../descriptions/variables.description';
 import { buildPcmoCallRequest, type PcmoCallUi } from '../../mapping/appCalls';
 import { pipelineParameters } from '../pipelineParameters';
-import { readParameters, variablesParameters, type PiopiyOperation } from '../types';
+import { placedCallParameters, type PiopiyOperation } from '../types';
 
 const show = { resource: ['call'], operation: ['pcmoCall'] };
 
@@ -32,19 +32,13 @@ export const callPcmoCall: PiopiyOperation = {
 		action: 'Make a PCMO call',
 		description: 'Call a number and run a pipeline of actions: play, connect, get input, record and more',
 	},
+	effect: 'placesCall',
 	description,
 	prepare(itemIndex, credentials) {
 		const ui = {
-			...readParameters(this, itemIndex, {
-				callerId: '',
-				toNumber: '',
-				appId: '',
-				agentId: '',
-				callOptions: {},
-			}),
+			...placedCallParameters(this, itemIndex, { appId: '', agentId: '' }),
 			// Only the inputs the user chose are read: each read resolves expressions.
 			...pipelineParameters(this, itemIndex),
-			...variablesParameters(this, itemIndex),
 		};
 		return buildPcmoCallRequest(ui as unknown as PcmoCallUi, credentials.appId);
 	},

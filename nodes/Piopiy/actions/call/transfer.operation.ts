@@ -19,6 +19,7 @@ export const callTransfer: PiopiyOperation = {
 		action: 'Transfer a call',
 		description: 'Run a pipeline on a live call, e.g. connect the caller to a person',
 	},
+	effect: 'changesCall',
 	description,
 	prepare(itemIndex) {
 		const ui = { ...readParameters(this, itemIndex, { callId: '' }), ...pipelineParameters(this, itemIndex) };

@@ -5,7 +5,7 @@ import { callOptionsCollection } from '../../descriptions/callOptions.descriptio
 import { connectOptionsFields, connectStrategyField } from '../../descriptions/connect.description';
 import { variablesFields } from '../../descriptions/variables.description';
 import { buildVoiceCallRequest, type VoiceCallUi } from '../../mapping/appCalls';
-import { readParameters, variablesParameters, type PiopiyOperation } from '../types';
+import { placedCallParameters, type PiopiyOperation } from '../types';
 
 const show = { resource: ['call'], operation: ['voiceCall'] };
 
@@ -41,20 +41,15 @@ export const callVoiceCall: PiopiyOperation = {
 		action: 'Make a voice call',
 		description: 'Call a number and bridge it to another number when answered',
 	},
+	effect: 'placesCall',
 	description,
 	prepare(itemIndex, credentials) {
-		const ui = {
-			...readParameters(this, itemIndex, {
-				callerId: '',
-				toNumber: '',
-				appId: '',
-				connectTo: '',
-				strategy: 'sequential',
-				connectOptions: {},
-				callOptions: {},
-			}),
-			...variablesParameters(this, itemIndex),
-		};
+		const ui = placedCallParameters(this, itemIndex, {
+			appId: '',
+			connectTo: '',
+			strategy: 'sequential',
+			connectOptions: {},
+		});
 		return buildVoiceCallRequest(ui as unknown as VoiceCallUi, credentials.appId);
 	},
 };

@@ -2,7 +2,7 @@ import { InvalidFieldError } from '../../helpers/errors';
 import { MAX_AGENT_ENDPOINTS, type Endpoint } from './types';
 
 /**
- * The rules between the endpoints of one connect that Piopiy's schema cannot say (CONTRACT.md, "Rules
+ * The rules between the endpoints of one connect that Piopiy's schema cannot say (docs/piopiy-api.md, "Rules
  * beyond the schema"): at most two AI agents (a primary and a backup), a backup that differs from the
  * primary, and the agents after every phone number and SIP URI.
  */

@@ -5,7 +5,7 @@ import { pipelineFromJson } from './fromJson';
 import type { PipelineAction, PipelineUi } from './types';
 
 /**
- * The PCMO pipeline (CONTRACT.md "Pipeline actions"), from the builder of `pipeline.description.ts`
+ * The PCMO pipeline (docs/piopiy-api.md "Pipeline actions"), from the builder of `pipeline.description.ts`
  * or from JSON. Pasted JSON is first turned into the values the builder would hold, then both go
  * through the same `actionFromUi`: one set of checks, and the round trip builder ↔ JSON holds by
  * construction. Every rule of the schema and the rules beyond it are checked here, before sending.

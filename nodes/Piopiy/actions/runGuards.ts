@@ -1,0 +1,82 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+import type { RequestEffect } from '../helpers/effect';
+import {
+	callIdentity,
+	executionRetryRefusal,
+	retryMayGoAhead,
+	retryOnFailRefusal,
+	toolRepeatRefusal,
+	type RunMemory,
+} from '../helpers/repeatGuard';
+import type { PiopiyRequest } from '../transport/types';
+
+/**
+ * Where the node keeps what it must remember within one execution: n8n's node context, which is part
+ * of the execution's data. It is stored with a failed execution and handed back to the node by n8n's
+ * Retry, and it is shared by every run of the node in one execution (an AI Agent's tool calls).
+ */
+const RUN_MEMORY_KEY = 'piopiyRun';
+const TOOL_CALLS_KEY = 'piopiyToolCalls';
+
+/**
+ * Refuses a run that would act twice, before anything is sent: with n8n's Retry On Fail on (every
+ * failed try is sent again whole), and n8n's Retry of an execution in which this node stopped after
+ * it may have acted. A Retry after a failure elsewhere, or after this node sent nothing, goes ahead.
+ */
+export function repeatedRunRefusal(context: IExecuteFunctions, effect: RequestEffect): NodeOperationError | undefined {
+	if (effect === 'repeatable') return undefined;
+	const node = context.getNode();
+	if (node.retryOnFail) {
+		const { message, description } = retryOnFailRefusal(effect);
+		return new NodeOperationError(node, message, { description });
+	}
+	if (context.getMode() !== 'retry') return undefined;
+	const memory = context.getContext('node')[RUN_MEMORY_KEY] as RunMemory | undefined;
+	const proxy = context.getWorkflowDataProxy(0);
+	// n8n's Retry drops the failed run of the node it restarts at, but keeps the node's entry.
+	const ranBefore = (proxy.$(node.name) as { isExecuted: boolean }).isExecuted;
+	if (retryMayGoAhead(memory, proxy.$runIndex as number, ranBefore)) return undefined;
+	const { message, description } = executionRetryRefusal(effect, memory?.summary);
+	return new NodeOperationError(node, message, { description });
+}
+
+/** Remembers where this run stands, for a Retry of the execution (see `RunMemory`). */
+export function rememberRun(context: IExecuteFunctions, acted: boolean, summary?: string): void {
+	const memory: RunMemory = { runIndex: context.getWorkflowDataProxy(0).$runIndex as number, acted, summary };
+	context.getContext('node')[RUN_MEMORY_KEY] = memory as unknown as IDataObject;
+}
+
+/**
+ * The calls this node made as an AI Agent's tool in the current execution. A model may ask for the
+ * same tool call twice; a person must not be rung twice for it.
+ */
+export class ToolCallLedger {
+	private constructor(
+		private readonly context: IExecuteFunctions,
+		private readonly effect: RequestEffect,
+		private readonly made: Record<string, string>,
+	) {}
+
+	/** The ledger when this run is a tool call that could ring someone twice, else undefined. */
+	static forRun(context: IExecuteFunctions, effect: RequestEffect, allowRepeats: boolean): ToolCallLedger | undefined {
+		// n8n names the tool variant of a node `<name>Tool` (n8n-nodes-piopiy.piopiyTool), on 1.x and 2.x.
+		if (allowRepeats || effect === 'repeatable' || !context.getNode().type.endsWith('Tool')) return undefined;
+		const nodeContext = context.getContext('node');
+		nodeContext[TOOL_CALLS_KEY] ??= {};
+		return new ToolCallLedger(context, effect, nodeContext[TOOL_CALLS_KEY] as Record<string, string>);
+	}
+
+	/** The refusal when this request was already made in this execution. */
+	refusalFor(request: PiopiyRequest, itemIndex: number): NodeOperationError | undefined {
+		const previous = this.made[callIdentity(request.path, request.body)];
+		if (previous === undefined) return undefined;
+		const { message, description } = toolRepeatRefusal(this.effect, previous || undefined);
+		return new NodeOperationError(this.context.getNode(), message, { description, itemIndex });
+	}
+
+	/** Records a request that was made or may have been; `id` is Piopiy's id for it, when known. */
+	record(request: PiopiyRequest, id: string | undefined): void {
+		this.made[callIdentity(request.path, request.body)] = id ?? '';
+	}
+}

@@ -1,0 +1,94 @@
+import { createHash } from 'crypto';
+
+import type { IDataObject } from 'n8n-workflow';
+
+import type { RequestEffect } from './effect';
+
+/**
+ * Pure rules for runs that would act a second time: n8n's Retry On Fail, n8n's Retry of a failed
+ * execution, and an AI Agent that calls this node as a tool twice with the same call.
+ */
+
+/**
+ * What the node remembers, in n8n's node context of the execution, about its latest run. It is
+ * written before the run sends anything and again when the run stops, so a run that ended any other
+ * way (cancelled, n8n or its worker stopped) is remembered as one that may have acted.
+ */
+export interface RunMemory {
+	/** n8n's index of the run (0 unless the node runs more than once in the execution, e.g. in a loop). */
+	runIndex: number;
+	/** Whether any item was placed or may have been (true while the run is still sending). */
+	acted: boolean;
+	/** How the run stopped, in words: "1 call placed, 1 with unknown outcome, 0 refused, 1 not sent (of 3 items)". */
+	summary?: string;
+}
+
+/**
+ * Whether n8n's Retry of an execution may run this node's run again, from what the failed execution
+ * kept: the node's memory of that run (go ahead only if nothing in it acted); without one, whether
+ * the run is in the execution's data (n8n keeps the entry of a failed or crashed run: it may have
+ * acted) or the node never ran (the failure was upstream: go ahead).
+ */
+export function retryMayGoAhead(memory: RunMemory | undefined, runIndex: number, nodeRanBefore: boolean): boolean {
+	if (memory && memory.runIndex === runIndex) return !memory.acted;
+	return !nodeRanBefore;
+}
+
+const HOW_TO_RERUN =
+	'To carry on, run only the items whose outcome was "refused" or "notSent" (see "Re-running a failed campaign" in the README of n8n-nodes-piopiy).';
+
+function acted(effect: RequestEffect): string {
+	return effect === 'placesCall' ? 'placed calls' : 'changed live calls';
+}
+
+/** The refusal of a run with n8n's Retry On Fail on: every failed run would be sent again whole. */
+export function retryOnFailRefusal(effect: RequestEffect): { message: string; description: string } {
+	const twice = effect === 'placesCall' ? 'place calls twice' : 'change live calls twice';
+	return {
+		message: `"Retry On Fail" is on, and it would ${twice}: nothing was sent`,
+		description: `n8n's Retry On Fail runs the whole node again after a failure, so every item already sent in the failed try would be sent again. Turn it off in the node's Settings. The node already re-sends by itself what is certain not to have acted (HTTP 429, a refused connection). ${HOW_TO_RERUN}`,
+	};
+}
+
+/**
+ * The refusal of n8n's Retry of an execution in which this node may have acted: `summary` says how
+ * its run stopped, when it stopped itself.
+ */
+export function executionRetryRefusal(
+	effect: RequestEffect,
+	summary: string | undefined,
+): { message: string; description: string } {
+	const what = summary
+		? `In that execution this node stopped after ${summary}. The failed execution's error lists which items were sent.`
+		: 'In that execution this node was sending its items when its run ended without its own record (cancelled, or n8n or its worker stopped mid-run), so some of them may have been sent.';
+	return {
+		message: `This node may have ${acted(effect)} in the execution being retried: nothing was sent`,
+		description: `${what} Retry would send all of its input items again, including those. ${HOW_TO_RERUN}`,
+	};
+}
+
+/**
+ * Who a request rings, and with what: the endpoint, the number, and the agent, pipeline, flow or live
+ * call it acts on. Variables and options are left out: a model that asks again with a name spelled
+ * differently still rings the same person. Hashed, so phone numbers are not kept in the execution.
+ */
+export function callIdentity(path: string, body: IDataObject): string {
+	const { to_number, agent_id, pipeline, flow_id, call_id } = body;
+	const identity = JSON.stringify([path, to_number, agent_id, pipeline, flow_id, call_id]);
+	return createHash('sha256').update(identity).digest('hex').slice(0, 32);
+}
+
+/** The refusal an AI Agent's model reads when it asks for the same call again in one execution. */
+export function toolRepeatRefusal(
+	effect: RequestEffect,
+	previousId: string | undefined,
+): { message: string; description: string } {
+	const [what, consequence] =
+		effect === 'placesCall' ? ['call', 'ring the same person again'] : ['request', 'act on the live call again'];
+	const earlier = previousId ? ` (its id: ${previousId})` : '';
+	return {
+		message: `Not sent: this exact ${what} was already made earlier in this run${earlier}. Repeating it would ${consequence}.`,
+		description:
+			'Tell the user it was already done; do not call this tool again with the same number and agent, pipeline or flow. The workflow builder can allow repeats in the node\'s Request Options ("Allow Repeated Calls From AI Agent").',
+	};
+}

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+
+import { BALANCE_PATH } from '../support/piopiyServer';
+import { n8n, type ExecuteResult } from './support/runtime';
+import { GOOD_CREDENTIAL, N8N_VERSION, startStack, TYPE_PREFIX, type Stack } from './support/stack';
+import type { Workflow, WorkflowNode } from './support/workflows';
+
+/**
+ * n8n's own ways of running the Piopiy node again, in a real n8n (2.41.1, or 1.123.81 with
+ * PIOPIY_N8N_LINE=1): the node's "Retry On Fail" under each "On Error" setting, and "Retry" of a
+ * failed execution (`POST /rest/executions/:id/retry`, what the editor's Retry button calls). A lead
+ * whose call was not sent never comes out looking placed, and nobody is called twice; a Retry goes
+ * ahead when this node sent nothing that could have acted in the failed execution.
+ */
+
+const typePrefix = TYPE_PREFIX.customExtension;
+const AGENT_ID = '3f2b8c1e-9a4d-4e7f-b1c2-5d6e7f8a9b0c';
+const LEADS = ['+91 98765 43210', '+91 98765 43211', '+91 98765 43212'].map((phone) => ({ phone }));
+
+const IDS = {
+	retryOnFailStop: 'E2eRetryOnFail01',
+	retryOnFailRegular: 'E2eRetryOnFail02',
+	retryOnFailError: 'E2eRetryOnFail03',
+	calls: 'E2eRetryCalls001',
+	upstream: { stopWorkflow: 'E2eRetryUpstrm01', continueRegularOutput: 'E2eRetryUpstrm02', continueErrorOutput: 'E2eRetryUpstrm03' },
+	downstream: 'E2eRetryDownstr1',
+};
+const ON_ERROR = ['stopWorkflow', 'continueRegularOutput', 'continueErrorOutput'] as const;
+
+function workflowNode(name: string, type: string, parameters: Record<string, unknown>, extra: Partial<WorkflowNode> = {}): WorkflowNode {
+	return { id: randomUUID(), name, type, typeVersion: type.includes('code') ? 2 : 1, position: [0, 0], parameters, ...extra };
+}
+
+const callNode = (extra: Partial<WorkflowNode> = {}) =>
+	workflowNode(
+		'Call leads',
+		`${typePrefix}piopiy`,
+		{
+			resource: 'aiAgent',
+			operation: 'call',
+			callerId: '+91 80 4567 8900',
+			toNumber: '={{ $json.phone }}',
+			agentId: AGENT_ID,
+			// One at a time, so which item fails is certain.
+			requestOptions: { concurrency: 1 },
+		},
+		{ credentials: { piopiyApi: { ...GOOD_CREDENTIAL } }, ...extra },
+	);
+
+/** Manual Trigger → [Check balance →] Leads (Code) → Call leads [→ Update CRM, which fails]. */
+function leadsWorkflow(id: string, call: WorkflowNode, { balanceFirst = false, failingAfter = false } = {}): Workflow {
+	const nodes = [
+		workflowNode('Run', 'n8n-nodes-base.manualTrigger', {}),
+		workflowNode('Leads', 'n8n-nodes-base.code', { jsCode: `return ${JSON.stringify(LEADS.map((json) => ({ json })))};` }),
+		call,
+	];
+	const chain = ['Run', 'Leads', call.name];
+	if (balanceFirst) {
+		nodes.push(
+			workflowNode('Check balance', `${typePrefix}piopiy`, { resource: 'account', operation: 'getBalance' }, {
+				credentials: { piopiyApi: { ...GOOD_CREDENTIAL } },
+			}),
+		);
+		chain.splice(1, 0, 'Check balance');
+	}
+	if (failingAfter) {
+		nodes.push(workflowNode('Update CRM', 'n8n-nodes-base.code', { jsCode: "throw new Error('the CRM is down');" }));
+		chain.push('Update CRM');
+	}
+	const connections: Workflow['connections'] = {};
+	for (let i = 0; i + 1 < chain.length; i++) {
+		connections[chain[i]] = { main: [[{ node: chain[i + 1], type: 'main', index: 0 }]] };
+	}
+	return { id, name: `e2e ${id}`, nodes, connections, active: false, settings: { executionOrder: 'v1' } };
+}
+
+const retryOnFail = { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 };
+
+let stack: Stack;
+
+beforeAll(async () => {
+	stack = await startStack({
+		name: 'retries',
+		install: 'customExtension',
+		workflows: [
+			leadsWorkflow(IDS.retryOnFailStop, callNode(retryOnFail)),
+			leadsWorkflow(IDS.retryOnFailRegular, callNode({ ...retryOnFail, onError: 'continueRegularOutput' })),
+			leadsWorkflow(IDS.retryOnFailError, callNode({ ...retryOnFail, onError: 'continueErrorOutput' })),
+			leadsWorkflow(IDS.calls, callNode()),
+			...ON_ERROR.map((onError) => leadsWorkflow(IDS.upstream[onError], callNode({ onError }), { balanceFirst: true })),
+			leadsWorkflow(IDS.downstream, callNode({ onError: 'continueErrorOutput' }), { failingAfter: true }),
+		],
+	});
+}, 300_000);
+
+afterAll(async () => stack?.stop(), 60_000);
+
+beforeEach(() => stack?.piopiy.reset());
+
+const outputOf = (result: ExecuteResult, nodeName: string, output = 0) => n8n.nodeOutput(result, nodeName, { output });
+
+describe(`Retry On Fail in n8n ${N8N_VERSION}: refused before anything is sent, whatever On Error says`, () => {
+	it('Stop Workflow: the execution fails with the refusal, nothing sent', async () => {
+		const { result } = await stack.execute(IDS.retryOnFailStop);
+		expect(result.status).toBe('error');
+		expect(result.data.resultData.error?.message).toBe('"Retry On Fail" is on, and it would place calls twice: nothing was sent');
+		expect(stack.piopiy.requests).toHaveLength(0);
+	});
+
+	it('Continue (regular output): every lead comes out failed, "notSent", none looks placed', async () => {
+		const { result } = await stack.execute(IDS.retryOnFailRegular);
+		const items = outputOf(result, 'Call leads');
+		expect(items.map((item) => item.message)).toEqual(['notSent', 'notSent', 'notSent']);
+		expect(items.every((item) => String(item.error).startsWith('"Retry On Fail" is on'))).toBe(true);
+		// Not the input items passed on: no lead's phone number comes out as if it had been called.
+		expect(items.some((item) => 'phone' in item)).toBe(false);
+		expect(stack.piopiy.requests).toHaveLength(0);
+	});
+
+	it('Continue (error output): every lead goes to the error output, "notSent"; the success output is empty', async () => {
+		const { result } = await stack.execute(IDS.retryOnFailError);
+		expect(outputOf(result, 'Call leads', 1).map((item) => item.message)).toEqual(['notSent', 'notSent', 'notSent']);
+		expect(outputOf(result, 'Call leads', 0)).toEqual([]);
+		expect(stack.piopiy.requests).toHaveLength(0);
+	});
+});
+
+describe(`Retry of a failed execution in n8n ${N8N_VERSION}`, () => {
+	/** The editor's "Retry with original workflow"; resolves with the retry's stored execution. */
+	async function retry(workflowId: string, failedId: string) {
+		const before = new Set((await stack.executions(workflowId)).map((execution) => execution.id));
+		await stack.rest(`/rest/executions/${failedId}/retry`, { method: 'POST', body: { loadWorkflow: false } });
+		for (let waited = 0; waited < 60_000; waited += 250) {
+			const retried = (await stack.executions(workflowId)).find(
+				(execution) => !before.has(execution.id) && execution.mode === 'retry' && !['new', 'running', 'waiting'].includes(execution.status),
+			);
+			if (retried) return await stack.storedExecution(retried.id);
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		throw new Error(`no finished retry of execution ${failedId}`);
+	}
+
+	const nodeError = (data: ExecuteResult['data'], nodeName: string) => data.resultData.runData[nodeName]?.at(-1)?.error;
+
+	it('after the node placed a call and then stopped on an unknown outcome: refused, "may have placed", nothing sent again', async () => {
+		stack.piopiy.behaviour = (request) =>
+			(request.body as { to_number?: string }).to_number === '919876543211' ? { status: 503, body: { error: 'upstream busy' } } : undefined;
+		const failed = await stack.execute(IDS.calls);
+		expect(failed.result.data.resultData.error?.message).toBe(
+			'Stopped at item 1: 1 call placed, 1 with unknown outcome, 0 refused, 1 not sent (of 3 items)',
+		);
+		expect(stack.piopiy.requests).toHaveLength(2);
+
+		stack.piopiy.reset();
+		const retried = await retry(IDS.calls, failed.executionId);
+		expect(retried.status).toBe('error');
+		expect(nodeError(retried.data, 'Call leads')?.message).toBe(
+			'This node may have placed calls in the execution being retried: nothing was sent',
+		);
+		expect(stack.piopiy.requests).toHaveLength(0);
+	});
+
+	it('after Piopiy refused the first call (nothing placed): goes ahead and places the calls once', async () => {
+		let refuseCalls = true;
+		stack.piopiy.behaviour = () => (refuseCalls ? { status: 400, body: { error: 'app suspended' } } : undefined);
+		const failed = await stack.execute(IDS.calls);
+		expect(failed.result.data.resultData.error?.message).toContain('Stopped at item 0: 0 calls placed, 0 with unknown outcome, 1 refused');
+		expect(stack.piopiy.requests).toHaveLength(1);
+
+		stack.piopiy.reset();
+		refuseCalls = false;
+		const retried = await retry(IDS.calls, failed.executionId);
+		expect(retried.status).toBe('success');
+		expect(stack.piopiy.requests.map((request) => (request.body as { to_number: string }).to_number)).toEqual([
+			'919876543210',
+			'919876543211',
+			'919876543212',
+		]);
+	});
+
+	it.each(ON_ERROR)('after a failure upstream (the node never ran), On Error %s: goes ahead and places the calls once', async (onError) => {
+		let balanceDown = true;
+		stack.piopiy.behaviour = (request) =>
+			balanceDown && request.path === BALANCE_PATH ? { status: 400, body: { code: 400, message: 'appid missing' } } : undefined;
+		const failed = await stack.execute(IDS.upstream[onError]);
+		expect(failed.result.data.resultData.error?.node?.name).toBe('Check balance');
+		expect(failed.result.data.resultData.runData['Call leads']).toBeUndefined();
+
+		stack.piopiy.reset();
+		balanceDown = false;
+		const retried = await retry(IDS.upstream[onError], failed.executionId);
+		expect(retried.status).toBe('success');
+		expect(stack.piopiy.requests.filter((request) => request.path === '/voice/ai/call')).toHaveLength(3);
+	});
+
+	it('after a failure downstream of a node that placed its calls: n8n restarts at the failed node, nobody is called again', async () => {
+		const failed = await stack.execute(IDS.downstream);
+		expect(failed.result.status).toBe('error');
+		expect(failed.result.data.resultData.lastNodeExecuted).toBe('Update CRM');
+		expect(stack.piopiy.requests).toHaveLength(3);
+
+		stack.piopiy.reset();
+		const retried = await retry(IDS.downstream, failed.executionId);
+		expect(nodeError(retried.data, 'Update CRM')?.message).toContain('the CRM is down');
+		expect(stack.piopiy.requests).toHaveLength(0);
+	});
+});

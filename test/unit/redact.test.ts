@@ -1,0 +1,95 @@
+import { MIN_SECRET_LENGTH, REDACTED, redactSecrets, redactSecretsInData } from '../../nodes/shared/redact';
+
+const TOKEN = 'pio_live_3f2b8c1e9a4d4e7fb1c25d6e';
+
+describe('redactSecretsInData', () => {
+	test('walks nested objects and arrays, keys and values; everything else keeps its value and type', () => {
+		const reply = {
+			success: true,
+			count: 3,
+			ratio: 0.5,
+			none: null,
+			call_id: 'c4504776-d91e-423b-a9a7-56000429abc3',
+			debug: { echo: [`Bearer ${TOKEN}`, { deeper: [TOKEN, 7, false] }], [TOKEN]: 'as a key', text: `got ${TOKEN}.` },
+		};
+		expect(redactSecretsInData(reply, [TOKEN, undefined, ''])).toEqual({
+			success: true,
+			count: 3,
+			ratio: 0.5,
+			none: null,
+			call_id: 'c4504776-d91e-423b-a9a7-56000429abc3',
+			debug: { echo: [`Bearer ${REDACTED}`, { deeper: [REDACTED, 7, false] }], [REDACTED]: 'as a key', text: `got ${REDACTED}.` },
+		});
+		// A copy: the reply itself is left as it was.
+		expect(reply.debug.echo[0]).toBe(`Bearer ${TOKEN}`);
+	});
+
+	test('the URL-encoded form too, whole or inside a URL', () => {
+		const secret = 'sec/ret+value=1&more-chars';
+		const encoded = encodeURIComponent(secret);
+		expect(redactSecretsInData({ a: encoded, b: `https://h/cb?k=${encoded}&step=1` }, [secret])).toEqual({
+			a: REDACTED,
+			b: `https://h/cb?k=${REDACTED}&step=1`,
+		});
+	});
+
+	test('a short secret is redacted where it is a whole value, never inside a phone number or an ID', () => {
+		const short = '98765';
+		const payload = { from: '919876543210', to: 919876543210, call_id: 'a98765b0-0000-4000-8000-000000098765', pin: short, code: 98765 };
+		expect(redactSecretsInData(payload, [short])).toEqual({
+			from: '919876543210',
+			to: 919876543210,
+			call_id: 'a98765b0-0000-4000-8000-000000098765',
+			pin: REDACTED,
+			code: REDACTED,
+		});
+	});
+
+	test(`a secret of ${MIN_SECRET_LENGTH} characters or more is replaced inside text; a longest phone number cannot hold one`, () => {
+		const digits = '1234567890123456';
+		expect(digits).toHaveLength(MIN_SECRET_LENGTH);
+		expect(redactSecretsInData({ note: `pin ${digits} ok`, phone: '123456789012345' }, [digits])).toEqual({
+			note: `pin ${REDACTED} ok`,
+			phone: '123456789012345',
+		});
+		const fifteen = digits.slice(0, 15);
+		expect(redactSecretsInData({ note: `pin ${fifteen} ok` }, [fifteen])).toEqual({ note: `pin ${fifteen} ok` });
+	});
+
+	test('secret= parameters, Bearer values and secret-named keys, whatever they hold', () => {
+		expect(
+			redactSecretsInData(
+				{
+					url: 'https://h/webhook/x/piopiy?secret=anything&step=menu',
+					headers: { Authorization: 'Basic dXNlcjpwYXNz', 'X-Piopiy-Secret': 'other', 'content-type': 'application/json' },
+					secret: 'whatever',
+					client_secret: 'client_secret=kept',
+					flags: { secret: false },
+				},
+				[],
+			),
+		).toEqual({
+			url: `https://h/webhook/x/piopiy?secret=${REDACTED}&step=menu`,
+			headers: { Authorization: REDACTED, 'X-Piopiy-Secret': REDACTED, 'content-type': 'application/json' },
+			secret: REDACTED,
+			client_secret: 'client_secret=kept',
+			flags: { secret: false },
+		});
+	});
+
+	test('keeps a __proto__ key a key, and leaves values that are not plain data alone', () => {
+		const parsed = JSON.parse(`{"__proto__": {"x": "${TOKEN}"}, "y": 1}`) as Record<string, unknown>;
+		const redacted = redactSecretsInData(parsed, [TOKEN]);
+		expect(Object.getPrototypeOf(redacted)).toBe(Object.prototype);
+		expect(Object.keys(redacted)).toEqual(['__proto__', 'y']);
+		expect(JSON.stringify(redacted)).toBe(`{"__proto__":{"x":"${REDACTED}"},"y":1}`);
+		const when = new Date(0);
+		expect(redactSecretsInData({ when }, [TOKEN]).when).toBe(when);
+	});
+});
+
+describe('redactSecrets (prose)', () => {
+	test('replaces secrets of 6 characters or more inside text, where a blanked word is harmless', () => {
+		expect(redactSecrets('bad app secret 123456 for 2222333', ['123456'])).toBe(`bad app secret ${REDACTED} for 2222333`);
+	});
+});
