@@ -76,7 +76,7 @@ beforeEach(() => {
 		headers: { 'Retry-After': '0' },
 	});
 });
-recordRequests(() => stack?.piopiy);
+recordRequests(() => stack?.piopiy, { countVaries: true });
 
 const GAVE_UP = /^Piopiy is rate limiting requests \(HTTP 429\) and the node gave up after \d+ attempts? in \d+(\.\d)? s/;
 
