@@ -82,7 +82,17 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	/** The item's request, or undefined when its input is bad (recorded in `results`, or thrown). */
 	const prepareItem = (itemIndex: number): PiopiyRequest | undefined => {
 		try {
-			return operation.prepare.call(this, itemIndex, credentials);
+			const request = operation.prepare.call(this, itemIndex, credentials);
+			// The run guards above judged by the operation's effect; a request that acts otherwise would
+			// slip past them (a mapping changed without its operation).
+			if (request.effect !== operation.effect) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`Internal error: the ${operationName} operation built a "${request.effect}" request but declares "${operation.effect}"`,
+					{ itemIndex, description: 'Nothing was sent for this item. Please report this to the node\'s maintainers.' },
+				);
+			}
+			return request;
 		} catch (error) {
 			const failure =
 				error instanceof InvalidFieldError ? invalidFieldToNodeError(this, error, itemIndex) : (error as Error);
