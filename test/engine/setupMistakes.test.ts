@@ -46,7 +46,6 @@ describe('the credential URLs are checked before any request', () => {
 	test.each([
 		['without http(s)://', (url: string) => url.replace(/^http:\/\//, '')],
 		['with another scheme', (url: string) => url.replace(/^http:/, 'ftp:')],
-		['with a query', (url: string) => `${url}/v3?x=1`],
 		['with a space', (url: string) => url.replace('127.0.0.1', '127.0.0 .1')],
 		['empty', () => ''],
 	])('a Base URL %s fails every item as not sent, naming the setting and what was received', async (_name, mangle) => {
@@ -68,6 +67,17 @@ describe('the credential URLs are checked before any request', () => {
 		expect(server.requests).toHaveLength(0);
 		expect(error?.message).toBe('The Base URL of the Piopiy API credential is not a usable URL: received "rest.piopiy.com/v3"');
 		expect(error?.description).toMatch(/^Expected an absolute URL .* Nothing was sent/);
+	});
+
+	test('a query in the URL is refused without its value being shown', async () => {
+		const { items } = await twoLeads({ baseUrl: `${server.url}/v3?key=hunter2pass` });
+		expect(server.requests).toHaveLength(0);
+		expectNotSent(
+			items,
+			`The Base URL of the Piopiy API credential is not a usable URL: received "${server.url}/v3?***". `,
+			/with no query or fragment, e\.g\. https:\/\/rest\.piopiy\.com\/v3\. Put no key or token in it/,
+		);
+		expect(JSON.stringify(items)).not.toContain('hunter2pass');
 	});
 
 	test('a user name and password in the URL are refused without being shown', async () => {

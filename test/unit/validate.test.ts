@@ -115,8 +115,6 @@ describe('requireBaseUrl (the credential URLs, checked before any request)', () 
 		['https://', 'no host'],
 		['https://rest piopiy.com', 'a space'],
 		['https://[::1/v3', 'a broken IPv6 host'],
-		['https://rest.piopiy.com/v3?debug=1', 'a query'],
-		['https://rest.piopiy.com/v3#x', 'a fragment'],
 		['', 'empty'],
 		[undefined, 'missing'],
 		[42, 'not text'],
@@ -126,6 +124,20 @@ describe('requireBaseUrl (the credential URLs, checked before any request)', () 
 		expect(error.received).toBe(value);
 		expect(error.expected).toBe(
 			'an absolute URL that starts with https:// (or http://), with no query or fragment, e.g. https://rest.piopiy.com/v3',
+		);
+	});
+
+	test.each([
+		['https://rest.piopiy.com/v3?token=pio_live_abc', 'https://rest.piopiy.com/v3?***'],
+		['https://rest.piopiy.com/v3?', 'https://rest.piopiy.com/v3?***'],
+		['https://rest.piopiy.com/v3#key=x', 'https://rest.piopiy.com/v3#***'],
+		['https://rest.piopiy.com/v3?a=1#b', 'https://rest.piopiy.com/v3?***#***'],
+	])('%p is refused (a query or fragment), which is shown as there but not what it holds', (value, shown) => {
+		const error = refusal(() => check(value));
+		expect(error.field).toBe(field);
+		expect(error.received).toBe(shown);
+		expect(error.expected).toBe(
+			'an absolute URL that starts with https:// (or http://), with no query or fragment, e.g. https://rest.piopiy.com/v3. Put no key or token in it: the token has its own field',
 		);
 	});
 

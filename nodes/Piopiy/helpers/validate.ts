@@ -89,7 +89,11 @@ export function requireBaseUrl(field: string, value: unknown, example: string): 
 		url.password = '';
 		throw new InvalidFieldError(field, url.href, `${expected}. A user name or password does not belong in it`);
 	}
-	if (url.search || url.hash || text.includes('?') || text.includes('#')) throw new InvalidFieldError(field, value, expected);
+	if (url.search || url.hash || text.includes('?') || text.includes('#')) {
+		// A query may carry a key of some kind: shown as there, not as what it holds.
+		const shown = `${url.origin}${url.pathname}${text.includes('?') ? '?***' : ''}${text.includes('#') ? '#***' : ''}`;
+		throw new InvalidFieldError(field, shown, `${expected}. Put no key or token in it: the token has its own field`);
+	}
 	return text;
 }
 
