@@ -50,13 +50,24 @@ describe('the refusals say what is known', () => {
 	});
 
 	test('Retry of an execution: "may have", with the stopped run\'s counts', () => {
-		const { message, description } = executionRetryRefusal('placesCall', '2 calls placed, 0 with unknown outcome, 1 refused, 0 not sent (of 3 items)');
+		const summary = '2 calls placed, 0 with unknown outcome, 1 refused, 0 not sent (of 3 items)';
+		const { message, description } = executionRetryRefusal('placesCall', { runIndex: 0, acted: true, summary }, 0);
 		expect(message).toBe('This node may have placed calls in the execution being retried: nothing was sent');
 		expect(description).toContain('stopped after 2 calls placed, 0 with unknown outcome, 1 refused, 0 not sent (of 3 items).');
 	});
 
 	test('Retry of an execution whose run ended without its own record: "may have"', () => {
-		expect(executionRetryRefusal('placesCall', undefined).description).toMatch(/^In that execution this node was sending its items when its run ended without its own record/);
+		const mid = /^In that execution this node was sending its items when its run ended without its own record/;
+		expect(executionRetryRefusal('placesCall', undefined, 0).description).toMatch(mid);
+		expect(executionRetryRefusal('placesCall', { runIndex: 0, acted: true }, 0).description).toMatch(mid);
+	});
+
+	test('Retry of a later run in a loop than the one remembered: says this run left no record, not the earlier run\'s counts', () => {
+		const earlier = { runIndex: 1, acted: true, summary: '2 calls placed, 0 with unknown outcome, 0 refused, 0 not sent (of 2 items)' };
+		const { description } = executionRetryRefusal('placesCall', earlier, 2);
+		expect(description).toMatch(/^This node runs more than once in that execution \(a loop, run 3\), and n8n kept no record of this run/);
+		expect(description).toContain('Retry would send this run\'s input items again.');
+		expect(description).not.toContain('2 calls placed');
 	});
 
 	test('a repeated tool call: the model is told it was done, with the id when known', () => {

@@ -36,8 +36,9 @@ export function repeatedRunRefusal(context: IExecuteFunctions, effect: RequestEf
 	const proxy = context.getWorkflowDataProxy(0);
 	// n8n's Retry drops the failed run of the node it restarts at, but keeps the node's entry.
 	const ranBefore = (proxy.$(node.name) as { isExecuted: boolean }).isExecuted;
-	if (retryMayGoAhead(memory, proxy.$runIndex as number, ranBefore)) return undefined;
-	const { message, description } = executionRetryRefusal(effect, memory?.summary);
+	const runIndex = proxy.$runIndex as number;
+	if (retryMayGoAhead(memory, runIndex, ranBefore)) return undefined;
+	const { message, description } = executionRetryRefusal(effect, memory, runIndex);
 	return new NodeOperationError(node, message, { description });
 }
 

@@ -51,19 +51,31 @@ export function retryOnFailRefusal(effect: RequestEffect): { message: string; de
 }
 
 /**
- * The refusal of n8n's Retry of an execution in which this node may have acted: `summary` says how
- * its run stopped, when it stopped itself.
+ * The refusal of n8n's Retry of an execution in which this node may have acted, worded by what the
+ * failed execution kept: the memory of this very run (how it stopped, or that it was still sending),
+ * the memory of an earlier run only (a loop: this pass is the one n8n has no record of), or none.
  */
 export function executionRetryRefusal(
 	effect: RequestEffect,
-	summary: string | undefined,
+	memory: RunMemory | undefined,
+	runIndex: number,
 ): { message: string; description: string } {
-	const what = summary
-		? `In that execution this node stopped after ${summary}. The failed execution's error lists which items were sent.`
-		: 'In that execution this node was sending its items when its run ended without its own record (cancelled, or n8n or its worker stopped mid-run), so some of them may have been sent.';
+	let what: string;
+	let again = 'Retry would send all of its input items again, including those.';
+	if (memory?.runIndex === runIndex && memory.summary) {
+		what = `In that execution this node stopped after ${memory.summary}. The failed execution's error lists which items were sent.`;
+	} else if (memory && memory.runIndex < runIndex) {
+		// n8n keeps the node's record as of its last saved state: a pass that began after it (a crash
+		// mid-pass) leaves no trace, and a Retry cannot show whether this pass's items were sent.
+		what = `This node runs more than once in that execution (a loop, run ${runIndex + 1}), and n8n kept no record of this run: it may have been sending these items when the execution stopped.`;
+		again = 'Retry would send this run\'s input items again.';
+	} else {
+		what =
+			'In that execution this node was sending its items when its run ended without its own record (cancelled, or n8n or its worker stopped mid-run), so some of them may have been sent.';
+	}
 	return {
 		message: `This node may have ${acted(effect)} in the execution being retried: nothing was sent`,
-		description: `${what} Retry would send all of its input items again, including those. ${HOW_TO_RERUN}`,
+		description: `${what} ${again} ${HOW_TO_RERUN}`,
 	};
 }
 
