@@ -24,6 +24,7 @@ const IDS = {
 	calls: 'E2eRetryCalls001',
 	upstream: { stopWorkflow: 'E2eRetryUpstrm01', continueRegularOutput: 'E2eRetryUpstrm02', continueErrorOutput: 'E2eRetryUpstrm03' },
 	downstream: 'E2eRetryDownstr1',
+	loop: 'E2eRetryLoop0001',
 };
 const ON_ERROR = ['stopWorkflow', 'continueRegularOutput', 'continueErrorOutput'] as const;
 
@@ -74,6 +75,32 @@ function leadsWorkflow(id: string, call: WorkflowNode, { balanceFirst = false, f
 	return { id, name: `e2e ${id}`, nodes, connections, active: false, settings: { executionOrder: 'v1' } };
 }
 
+/**
+ * Manual Trigger → Leads → Loop Over Items (one lead a pass) → Call leads → Check balance → back to
+ * the loop: the call node runs once per pass, and a failed balance check stops the loop midway.
+ */
+function loopWorkflow(id: string): Workflow {
+	const nodes = [
+		workflowNode('Run', 'n8n-nodes-base.manualTrigger', {}),
+		workflowNode('Leads', 'n8n-nodes-base.code', { jsCode: `return ${JSON.stringify(LEADS.map((json) => ({ json })))};` }),
+		workflowNode('Loop Over Items', 'n8n-nodes-base.splitInBatches', { batchSize: 1, options: {} }, { typeVersion: 3 }),
+		callNode(),
+		workflowNode('Check balance', `${typePrefix}piopiy`, { resource: 'account', operation: 'getBalance' }, {
+			credentials: { piopiyApi: { ...GOOD_CREDENTIAL } },
+		}),
+	];
+	const to = (node: string) => [{ node, type: 'main' as const, index: 0 }];
+	const connections: Workflow['connections'] = {
+		Run: { main: [to('Leads')] },
+		Leads: { main: [to('Loop Over Items')] },
+		// Output 0 is "done", output 1 is each pass.
+		'Loop Over Items': { main: [[], to('Call leads')] },
+		'Call leads': { main: [to('Check balance')] },
+		'Check balance': { main: [to('Loop Over Items')] },
+	};
+	return { id, name: `e2e ${id}`, nodes, connections, active: false, settings: { executionOrder: 'v1' } };
+}
+
 const retryOnFail = { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 };
 
 let stack: Stack;
@@ -89,6 +116,7 @@ beforeAll(async () => {
 			leadsWorkflow(IDS.calls, callNode()),
 			...ON_ERROR.map((onError) => leadsWorkflow(IDS.upstream[onError], callNode({ onError }), { balanceFirst: true })),
 			leadsWorkflow(IDS.downstream, callNode({ onError: 'continueErrorOutput' }), { failingAfter: true }),
+			loopWorkflow(IDS.loop),
 		],
 	});
 }, 300_000);
@@ -203,5 +231,29 @@ describe(`Retry of a failed execution in n8n ${N8N_VERSION}`, () => {
 		const retried = await retry(IDS.downstream, failed.executionId);
 		expect(nodeError(retried.data, 'Update CRM')?.message).toContain('the CRM is down');
 		expect(stack.piopiy.requests).toHaveLength(0);
+	});
+
+	it('inside a loop, a failure after the second pass: the Retry reaches the third pass, which is refused and says why', async () => {
+		let balanceChecks = 0;
+		let failSecondCheck = true;
+		stack.piopiy.behaviour = (request) =>
+			request.path === BALANCE_PATH && ++balanceChecks === 2 && failSecondCheck
+				? { status: 400, body: { code: 400, message: 'appid missing' } }
+				: undefined;
+		const failed = await stack.execute(IDS.loop);
+		expect(failed.result.data.resultData.lastNodeExecuted).toBe('Check balance');
+		expect(failed.result.data.resultData.runData['Call leads']).toHaveLength(2);
+		const called = () => stack.piopiy.requests.filter((request) => request.path === '/voice/ai/call');
+		expect(called()).toHaveLength(2);
+
+		stack.piopiy.reset();
+		failSecondCheck = false;
+		const retried = await retry(IDS.loop, failed.executionId);
+		// n8n restarted at the balance check, which passed, and the loop went on to its third pass.
+		expect(retried.data.resultData.runData['Call leads']).toHaveLength(3);
+		const refusal = nodeError(retried.data, 'Call leads');
+		expect(refusal?.message).toBe('This node may have placed calls in the execution being retried: nothing was sent');
+		expect(refusal?.description).toMatch(/^This node runs more than once in that execution \(a loop, run 3\), and n8n kept no record of this run/);
+		expect(called()).toHaveLength(0);
 	});
 });
