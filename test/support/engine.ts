@@ -159,6 +159,11 @@ export interface RunOptions {
 	 * run popped, so the engine restarts from the failed node with its stored stack and context.
 	 */
 	retryOf?: IRun;
+	/**
+	 * Stops the execution when this settles, as n8n's Stop does (ActiveExecutions.stopExecution
+	 * cancels the engine's run): n8n stops waiting for the node, which is not itself interrupted.
+	 */
+	stopWhen?: Promise<unknown>;
 }
 
 export interface RunResult {
@@ -192,6 +197,7 @@ export async function runPiopiyNode({
 	mode: requestedMode = 'manual',
 	retryOf,
 	executionId,
+	stopWhen,
 }: RunOptions): Promise<RunResult> {
 	const mode: WorkflowExecuteMode = retryOf ? 'retry' : requestedMode;
 	const source: INode = {
@@ -247,7 +253,9 @@ export async function runPiopiyNode({
 				},
 			});
 
-	const run = await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+	const running = new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+	void stopWhen?.then(() => running.cancel());
+	const run = await running;
 	const runs = run.data.resultData.runData.Piopiy ?? [];
 	const taskData = runs[runs.length - 1];
 	return {

@@ -1,4 +1,4 @@
-import type { Clock } from '../../nodes/Piopiy/transport/clock';
+import { MONOTONIC_CLOCK, type Clock } from '../../nodes/Piopiy/transport/clock';
 import { RateLimiter, type RateLimiterOptions } from '../../nodes/Piopiy/transport/rateLimiter';
 
 const limiter = (options: Partial<RateLimiterOptions>) => new RateLimiter({ capPerSecond: 0, concurrency: 1, ...options });
@@ -160,5 +160,23 @@ describe('RateLimiter', () => {
 			expect(await rateLimiter.waitForTurn(Infinity, NaN)).toBe(true);
 			expect(clock.sleeps.every((ms) => Number.isFinite(ms) && ms >= 0)).toBe(true);
 		});
+	});
+});
+
+describe("the node's clock", () => {
+	test('a sleep ends at once when the execution is stopped, and at once when it already was', async () => {
+		const stop = new AbortController();
+		const started = performance.now();
+		const sleeping = MONOTONIC_CLOCK.sleep(60_000, stop.signal);
+		setTimeout(() => stop.abort(), 20);
+		await sleeping;
+		await MONOTONIC_CLOCK.sleep(60_000, stop.signal);
+		expect(performance.now() - started).toBeLessThan(1000);
+	});
+
+	test('without a stop, a sleep lasts its time', async () => {
+		const started = performance.now();
+		await MONOTONIC_CLOCK.sleep(50);
+		expect(performance.now() - started).toBeGreaterThanOrEqual(45);
 	});
 });

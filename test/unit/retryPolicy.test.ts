@@ -11,6 +11,7 @@ import {
 	mayHaveActed,
 	parseRetryAfter,
 	rateLimitDelay,
+	STOPPED_BEFORE_SENDING,
 	type AttemptOutcome,
 } from '../../nodes/Piopiy/transport/retryPolicy';
 import type { PiopiyRequest, RequestEffect } from '../../nodes/Piopiy/transport/types';
@@ -172,7 +173,13 @@ describe('sendUntilSettled: every wait ends (injected clock)', () => {
 	/** Sends until settled, each attempt taking `attemptMs` on a fake clock and getting `answer`. */
 	async function settle(
 		answer: () => AttemptOutcome,
-		{ attemptMs = 0, capPerSecond = 0, maxWaitMs = budgetMs, effect = 'placesCall' as RequestEffect } = {},
+		{
+			attemptMs = 0,
+			capPerSecond = 0,
+			maxWaitMs = budgetMs,
+			effect = 'placesCall' as RequestEffect,
+			stopSignal = undefined as AbortSignal | undefined,
+		} = {},
 	) {
 		const clock = new FakeClock();
 		const startedAt: number[] = [];
@@ -186,6 +193,7 @@ describe('sendUntilSettled: every wait ends (injected clock)', () => {
 			{
 				retry: { ...DEFAULT_RETRY_SETTINGS, maxWaitMs },
 				rateLimiter: new RateLimiter({ capPerSecond, concurrency: 1, clock }),
+				stopSignal,
 			},
 			() => 0.5,
 		);
@@ -227,6 +235,49 @@ describe('sendUntilSettled: every wait ends (injected clock)', () => {
 		expect([startedAt.length, settled.why]).toEqual([1, 'waitBudgetSpent']);
 	});
 
+	test('a stopped execution starts no attempt: notSent, nothing sent', async () => {
+		const { settled, startedAt } = await settle(() => reply(200, {}, { success: true }), { stopSignal: AbortSignal.abort() });
+		expect(startedAt).toEqual([]);
+		expect(settled).toEqual({ outcome: { kind: 'notSent', code: STOPPED_BEFORE_SENDING }, why: 'stopped', attempts: 0, elapsedMs: 0 });
+	});
+
+	test('stopped while waiting out a 429: not sent again, the 429 is the outcome', async () => {
+		const stop = new AbortController();
+		const { settled, startedAt } = await settle(
+			() => {
+				stop.abort();
+				return reply(429, { 'retry-after': '1' });
+			},
+			{ stopSignal: stop.signal },
+		);
+		expect(startedAt).toHaveLength(1);
+		expect([settled.why, settled.attempts, settled.outcome.kind]).toEqual(['stopped', 1, 'reply']);
+	});
+
+	test('an attempt n8n aborted because the execution was stopped: stopped, its outcome unknown', async () => {
+		const stop = new AbortController();
+		const { settled } = await settle(
+			() => {
+				stop.abort();
+				return { kind: 'unknown', code: 'ERR_CANCELED' };
+			},
+			{ stopSignal: stop.signal, effect: 'repeatable' },
+		);
+		expect([settled.why, settled.attempts, settled.outcome]).toEqual(['stopped', 1, { kind: 'unknown', code: 'ERR_CANCELED' }]);
+	});
+
+	test('an accepted reply that comes back after the stop is a placed call, as it is', async () => {
+		const stop = new AbortController();
+		const { settled } = await settle(
+			() => {
+				stop.abort();
+				return reply(200, {}, { success: true, call_id: 'c' });
+			},
+			{ stopSignal: stop.signal },
+		);
+		expect(settled.why).toBe('done');
+	});
+
 	test('a 2xx that contradicts itself is sent once and settles as it came', async () => {
 		const { settled, startedAt, clock } = await settle(() => reply(200, {}, { success: false, call_id: 'c' }));
 		expect([startedAt.length, settled.why, clock.sleeps]).toEqual([1, 'notRepeatable', []]);
@@ -262,6 +313,20 @@ describe('describeFailure wording', () => {
 		expect(report.message).toBe('The connection to Piopiy dropped before it answered');
 		expect(report.description).toContain('ECONNRESET');
 		expect(report.description).toMatch(/may have been applied/);
+	});
+
+	test('a stopped execution: before the first attempt, during one, and between two', () => {
+		const stopped = { ...base, why: 'stopped' as const };
+		expect(describeFailure({ ...stopped, attempts: 0, outcome: { kind: 'notSent', code: STOPPED_BEFORE_SENDING } })).toEqual({
+			message: 'Not sent: the execution was stopped',
+			description: 'Nothing was sent, so nothing was placed and it is safe to run this item again.',
+		});
+		const during = describeFailure({ ...stopped, outcome: { kind: 'unknown', code: 'ERR_CANCELED' } });
+		expect(during.message).toBe('The execution was stopped before Piopiy answered');
+		expect(during.description).toMatch(/^n8n ended the request when the execution was stopped \(ERR_CANCELED\)\. The call may have been placed\./);
+		const between = describeFailure({ ...stopped, attempts: 2, outcome: reply(429) });
+		expect(between.message).toBe('Not sent again: the execution was stopped after 2 attempts');
+		expect(between.description).toBe('No attempt was accepted, so nothing was placed and it is safe to run this item again.');
 	});
 
 	test('a refused connection says nothing was sent and names the setting to check', () => {

@@ -110,6 +110,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	rememberRun(this, operation.effect !== 'repeatable');
 
 	await forEachConcurrently(items.length, settings.concurrency, async (itemIndex) => {
+		// n8n stops waiting for a stopped execution but lets the node run on: start nothing more.
+		if (settings.stopSignal?.aborted) {
+			results[itemIndex] = { error: stoppedBeforeSending(this, itemIndex), outcome: 'notSent' };
+			return true;
+		}
 		const request = checkedFirst ? checkedFirst[itemIndex] : prepareItem(itemIndex);
 		if (!request) return true;
 		const repeated = toolCalls?.refusalFor(request, itemIndex);
@@ -147,6 +152,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			'json' in result ? { json: result.json, pairedItem: { item: itemIndex } } : failedItem(result, itemIndex, secrets),
 		),
 	];
+}
+
+function stoppedBeforeSending(context: IExecuteFunctions, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(context.getNode(), 'Not sent: the execution was stopped', {
+		itemIndex,
+		description: 'The execution was stopped before this item\'s turn, so nothing was sent for it. It is safe to run this item again.',
+	});
 }
 
 /**

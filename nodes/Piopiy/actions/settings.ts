@@ -32,5 +32,6 @@ export function readExecutionSettings(context: IExecuteFunctions): ExecutionSett
 			...DEFAULT_RETRY_SETTINGS,
 			maxWaitMs: positive(options.maxRateLimitWaitSec, DEFAULT_MAX_RATE_LIMIT_WAIT_SEC) * 1000,
 		},
+		stopSignal: context.getExecutionCancelSignal(),
 	};
 }

@@ -2,7 +2,7 @@ import { redactSecrets } from '../../shared/redact';
 import { notSentStage } from '../helpers/errorCode';
 import { describeReceived, type InvalidFieldError } from '../helpers/errors';
 import { replyErrorText, replySignals } from '../helpers/response';
-import type { AttemptOutcome, RetryDecision } from './retryPolicy';
+import { mayHaveActed, type AttemptOutcome, type SettledWhy } from './retryPolicy';
 import type { PiopiyRequest } from './types';
 
 /** What the user is told when a request failed for good. Pure, so every wording is testable. */
@@ -17,7 +17,7 @@ export interface FailureContext {
 	/** The credential URL the request went to (already checked by requireBaseUrl). */
 	baseUrl: string;
 	outcome: AttemptOutcome;
-	why: Extract<RetryDecision, { retry: false }>['why'];
+	why: SettledWhy;
 	attempts: number;
 	/** From the start of the first attempt to the end of the last, in ms. */
 	elapsedMs: number;
@@ -142,6 +142,23 @@ function describeNotSent(request: PiopiyRequest, baseUrl: string, code: string, 
 	}
 }
 
+/** n8n stopped the execution: before the first attempt, during one (n8n aborts it), or between two. */
+function describeStopped(request: PiopiyRequest, outcome: AttemptOutcome, attempts: number): FailureReport {
+	if (attempts === 0) return { message: 'Not sent: the execution was stopped', description: NOTHING_SENT };
+	if (outcome.kind === 'unknown') {
+		return {
+			message: `The execution was stopped before ${service(request)} answered`,
+			description: `n8n ended the request when the execution was stopped (${outcome.code}). ${mayHaveActedSentence(request)}`,
+		};
+	}
+	return {
+		message: `Not sent again: the execution was stopped after ${attempts} attempt${attempts === 1 ? '' : 's'}`,
+		description: mayHaveActed(outcome)
+			? mayHaveActedSentence(request)
+			: 'No attempt was accepted, so nothing was placed and it is safe to run this item again.',
+	};
+}
+
 /** TeleCMI answers a wrong App ID or App Secret with HTTP 404 and its own JSON: `{"code": 404, "msg": ...}`. */
 function isTeleCmiCredentialRejection(body: unknown): boolean {
 	const code = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { code?: unknown }).code : undefined;
@@ -151,6 +168,8 @@ function isTeleCmiCredentialRejection(body: unknown): boolean {
 function describe(context: FailureContext): FailureReport {
 	const { request, baseUrl, outcome, attempts, timeoutMs } = context;
 	const who = service(request);
+
+	if (context.why === 'stopped') return describeStopped(request, outcome, attempts);
 
 	// Error codes go in the description: n8n replaces a message that contains one with its own text.
 	if (outcome.kind === 'notSent') return describeNotSent(request, baseUrl, outcome.code, attempts);

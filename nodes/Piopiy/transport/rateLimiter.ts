@@ -58,9 +58,10 @@ export class RateLimiter {
 	/**
 	 * Waits until this request may start, and takes that turn. With a `deadline` (a retry must start
 	 * within its item's wait budget), a turn that would come later is not taken: it answers false at
-	 * once, without waiting. Every wait is bounded: at most one interval per lane at the rate in force.
+	 * once, without waiting. Every wait is bounded: at most one interval per lane at the rate in force,
+	 * and it ends at once when `stop` aborts (the caller then checks it before sending).
 	 */
-	async waitForTurn(deadline = Infinity, now = this.clock.now()): Promise<boolean> {
+	async waitForTurn(deadline = Infinity, now = this.clock.now(), stop?: AbortSignal): Promise<boolean> {
 		const perSecond = this.currentLimit(now);
 		if (perSecond === undefined) return true;
 		const interval = 1000 / perSecond;
@@ -69,7 +70,7 @@ export class RateLimiter {
 		const startAt = Math.max(now, Math.min(this.nextStartAt, now + interval * Math.max(1, this.options.concurrency)));
 		if (startAt > now && startAt > deadline) return false;
 		this.nextStartAt = startAt + interval;
-		if (startAt - now >= MIN_WAIT_MS) await this.clock.sleep(startAt - now);
+		if (startAt - now >= MIN_WAIT_MS) await this.clock.sleep(startAt - now, stop);
 		return true;
 	}
 

@@ -17,10 +17,11 @@ import {
 	decideRetry,
 	DEFAULT_RETRY_SETTINGS,
 	mayHaveActed,
+	STOPPED_BEFORE_SENDING,
 	type AttemptHistory,
 	type AttemptOutcome,
-	type RetryDecision,
 	type RetrySettings,
+	type SettledWhy,
 } from './retryPolicy';
 import type { PiopiyCredentials, PiopiyRequest, RequestEffect } from './types';
 
@@ -29,6 +30,12 @@ export interface TransportSettings {
 	retry: RetrySettings;
 	/** Paces every request of the execution; its clock is the one the retry loop measures with. */
 	rateLimiter: RateLimiter;
+	/**
+	 * n8n's signal that the execution was stopped (the editor's Stop, a cancelled or timed-out
+	 * execution). n8n stops waiting for the node but does not stop the node: without this, a stopped
+	 * campaign would go on placing calls. Once it aborts, no request is started and no wait goes on.
+	 */
+	stopSignal?: AbortSignal;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -110,7 +117,7 @@ async function sendOnce(
 /** What became of a request after every attempt it was allowed. */
 export interface SettledRequest {
 	outcome: AttemptOutcome;
-	why: Extract<RetryDecision, { retry: false }>['why'];
+	why: SettledWhy;
 	attempts: number;
 	/** From the start of the first attempt to the end of the last, in ms. */
 	elapsedMs: number;
@@ -120,23 +127,31 @@ export interface SettledRequest {
  * Sends with `send` until an attempt settles the request, retrying only what `decideRetry` allows.
  * Every wait ends: a retry waits at most until its item's budget (time since the first attempt) is
  * spent, counting the rate limiter's pacing, so the item settles within the budget plus one attempt.
+ * A stopped execution ends every wait at once and starts no attempt: `why` is then `stopped`, and the
+ * outcome is the last attempt's, or `notSent` when there was none.
  */
 export async function sendUntilSettled(
 	effect: RequestEffect,
 	send: () => Promise<AttemptOutcome>,
-	settings: Pick<TransportSettings, 'retry' | 'rateLimiter'>,
+	settings: Pick<TransportSettings, 'retry' | 'rateLimiter' | 'stopSignal'>,
 	random = Math.random,
 ): Promise<SettledRequest> {
-	const { rateLimiter } = settings;
+	const { rateLimiter, stopSignal } = settings;
 	const clock: Clock = rateLimiter.clock;
 	const history: AttemptHistory = { attempts: 0, transientRetries: 0, elapsedMs: 0 };
 	let firstStartedAt: number | undefined;
 	let last: AttemptOutcome | undefined;
+	const settled = (outcome: AttemptOutcome, why: SettledWhy): SettledRequest => ({
+		outcome,
+		why,
+		attempts: history.attempts,
+		elapsedMs: firstStartedAt === undefined ? 0 : clock.now() - firstStartedAt,
+	});
 	for (;;) {
 		const deadline = firstStartedAt === undefined ? Infinity : firstStartedAt + settings.retry.maxWaitMs;
-		if (!(await rateLimiter.waitForTurn(deadline)) && last) {
-			return { outcome: last, why: 'waitBudgetSpent', attempts: history.attempts, elapsedMs: clock.now() - firstStartedAt! };
-		}
+		const turn = await rateLimiter.waitForTurn(deadline, undefined, stopSignal);
+		if (stopSignal?.aborted) return settled(last ?? { kind: 'notSent', code: STOPPED_BEFORE_SENDING }, 'stopped');
+		if (!turn && last) return settled(last, 'waitBudgetSpent');
 		const startedAt = clock.now();
 		firstStartedAt ??= startedAt;
 		const outcome = await send();
@@ -148,12 +163,12 @@ export async function sendUntilSettled(
 			if (!rateLimited) rateLimiter.recordRoundTrip(clock.now() - startedAt);
 		}
 		history.elapsedMs = clock.now() - firstStartedAt;
+		// n8n aborts a request in flight when the execution is stopped: no answer, because of the stop.
+		if (outcome.kind === 'unknown' && stopSignal?.aborted) return settled(outcome, 'stopped');
 		const decision = decideRetry(effect, outcome, history, settings.retry, random);
-		if (!decision.retry) {
-			return { outcome, why: decision.why, attempts: history.attempts, elapsedMs: history.elapsedMs };
-		}
+		if (!decision.retry) return settled(outcome, decision.why);
 		if (decision.reason === 'transient') history.transientRetries++;
-		await clock.sleep(decision.delayMs);
+		await clock.sleep(decision.delayMs, stopSignal);
 	}
 }
 

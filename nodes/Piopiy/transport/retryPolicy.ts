@@ -42,6 +42,12 @@ export type RetryDecision =
 	/** `wouldFailAgain`: it never left because of the set-up (a bad URL, an untrusted certificate). */
 	| { retry: false; why: 'done' | 'notRepeatable' | 'wouldFailAgain' | 'waitBudgetSpent' | 'retriesSpent' };
 
+/** Why a request stopped being sent: the retry policy's reason, or `stopped` (n8n stopped the execution). */
+export type SettledWhy = Extract<RetryDecision, { retry: false }>['why'] | 'stopped';
+
+/** The code of a `notSent` outcome for a request whose first attempt a stopped execution never started. */
+export const STOPPED_BEFORE_SENDING = 'EXECUTION_STOPPED';
+
 export interface AttemptHistory {
 	/** Attempts made so far, including the one whose outcome is being judged. */
 	attempts: number;
