@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { BALANCE_PATH } from '../support/piopiyServer';
 import { n8n, type ExecuteResult } from './support/runtime';
-import { GOOD_CREDENTIAL, N8N_VERSION, startStack, TYPE_PREFIX, type Stack } from './support/stack';
+import { GOOD_CREDENTIAL, log, N8N_VERSION, startStack, TYPE_PREFIX, type Stack } from './support/stack';
 import type { Workflow, WorkflowNode } from './support/workflows';
 
 /**
@@ -25,7 +25,11 @@ const IDS = {
 	upstream: { stopWorkflow: 'E2eRetryUpstrm01', continueRegularOutput: 'E2eRetryUpstrm02', continueErrorOutput: 'E2eRetryUpstrm03' },
 	downstream: 'E2eRetryDownstr1',
 	loop: 'E2eRetryLoop0001',
+	stopped: 'E2eRetryStopped1',
 };
+const STOP_WEBHOOK_PATH = 'e2e-stopped-campaign';
+/** Six leads for the campaign that is stopped midway. */
+const SIX_LEADS = Array.from({ length: 6 }, (_, index) => ({ phone: `+91 98765 4320${index}` }));
 const ON_ERROR = ['stopWorkflow', 'continueRegularOutput', 'continueErrorOutput'] as const;
 
 function workflowNode(name: string, type: string, parameters: Record<string, unknown>, extra: Partial<WorkflowNode> = {}): WorkflowNode {
@@ -101,6 +105,25 @@ function loopWorkflow(id: string): Workflow {
 	return { id, name: `e2e ${id}`, nodes, connections, active: false, settings: { executionOrder: 'v1' } };
 }
 
+/**
+ * Webhook (answers at once) → Leads (six) → Call leads, one at a time: a campaign that runs inside the
+ * n8n server, so that n8n's Stop (`POST /rest/executions/:id/stop`) reaches it.
+ */
+function stoppableWorkflow(id: string): Workflow {
+	const webhook = workflowNode('Start campaign', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path: STOP_WEBHOOK_PATH, options: {} }, {
+		typeVersion: 2,
+		webhookId: randomUUID(),
+	});
+	const nodes = [
+		webhook,
+		workflowNode('Leads', 'n8n-nodes-base.code', { jsCode: `return ${JSON.stringify(SIX_LEADS.map((json) => ({ json })))};` }),
+		callNode(),
+	];
+	const to = (node: string) => [{ node, type: 'main' as const, index: 0 }];
+	const connections: Workflow['connections'] = { 'Start campaign': { main: [to('Leads')] }, Leads: { main: [to('Call leads')] } };
+	return { id, name: `e2e ${id}`, nodes, connections, active: false, settings: { executionOrder: 'v1' } };
+}
+
 const retryOnFail = { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 };
 
 let stack: Stack;
@@ -117,6 +140,7 @@ beforeAll(async () => {
 			...ON_ERROR.map((onError) => leadsWorkflow(IDS.upstream[onError], callNode({ onError }), { balanceFirst: true })),
 			leadsWorkflow(IDS.downstream, callNode({ onError: 'continueErrorOutput' }), { failingAfter: true }),
 			loopWorkflow(IDS.loop),
+			stoppableWorkflow(IDS.stopped),
 		],
 	});
 }, 300_000);
@@ -255,5 +279,34 @@ describe(`Retry of a failed execution in n8n ${N8N_VERSION}`, () => {
 		expect(refusal?.message).toBe('This node may have placed calls in the execution being retried: nothing was sent');
 		expect(refusal?.description).toMatch(/^This node runs more than once in that execution \(a loop, run 3\), and n8n kept no record of this run/);
 		expect(called()).toHaveLength(0);
+	});
+
+	it("n8n's Stop in the middle of a campaign: no lead is called after it", async () => {
+		// Each call takes 700 ms to answer: six leads one at a time would take over 4 s.
+		stack.piopiy.behaviour = async (request, self) => ({ ...self.standardReply(request), delayMs: 700 });
+		await stack.publish(IDS.stopped, `/webhook/${STOP_WEBHOOK_PATH}`);
+		const started = await fetch(new URL(`/webhook/${STOP_WEBHOOK_PATH}`, stack.url), { method: 'POST' });
+		expect(started.status).toBe(200);
+
+		const called = () => stack.piopiy.requests.filter((request) => request.path === '/voice/ai/call');
+		for (let waited = 0; called().length < 2; waited += 20) {
+			if (waited > 30_000) throw new Error('the campaign did not reach its second lead');
+			await new Promise((resolve) => setTimeout(resolve, 20));
+		}
+		const [running] = (await stack.executions(IDS.stopped)).filter((execution) => execution.status === 'running');
+		expect(running).toBeDefined();
+		await stack.rest(`/rest/executions/${running.id}/stop`, { method: 'POST', body: {} });
+		const calledAtStop = called().length;
+
+		// Long enough for the four leads left to have been called, had the node gone on.
+		await new Promise((resolve) => setTimeout(resolve, 4000));
+		expect(called()).toHaveLength(calledAtStop);
+		expect(calledAtStop).toBeLessThanOrEqual(3);
+		const stopped = await stack.storedExecution(running.id);
+		expect(stopped.status).toBe('canceled');
+		// n8n stores a stopped execution as it started (no run of any node): it keeps no record of who
+		// was called, which is why the README says to check the call log before running the rest.
+		const ran = Object.keys(stopped.data.resultData.runData);
+		log(`[e2e:retries] stopped campaign: ${calledAtStop} of 6 leads called, stored as ${stopped.status} with runs of [${ran.join(', ')}]`);
 	});
 });
