@@ -79,6 +79,9 @@ function leadsWorkflow(id: string, call: WorkflowNode, { balanceFirst = false, f
 	return { id, name: `e2e ${id}`, nodes, connections, active: false, settings: { executionOrder: 'v1' } };
 }
 
+/** A connection to `node`'s first input. */
+const to = (node: string) => [{ node, type: 'main' as const, index: 0 }];
+
 /**
  * Manual Trigger → Leads → Loop Over Items (one lead a pass) → Call leads → Check balance → back to
  * the loop: the call node runs once per pass, and a failed balance check stops the loop midway.
@@ -93,7 +96,6 @@ function loopWorkflow(id: string): Workflow {
 			credentials: { piopiyApi: { ...GOOD_CREDENTIAL } },
 		}),
 	];
-	const to = (node: string) => [{ node, type: 'main' as const, index: 0 }];
 	const connections: Workflow['connections'] = {
 		Run: { main: [to('Leads')] },
 		Leads: { main: [to('Loop Over Items')] },
@@ -119,7 +121,6 @@ function stoppableWorkflow(id: string): Workflow {
 		workflowNode('Leads', 'n8n-nodes-base.code', { jsCode: `return ${JSON.stringify(SIX_LEADS.map((json) => ({ json })))};` }),
 		callNode(),
 	];
-	const to = (node: string) => [{ node, type: 'main' as const, index: 0 }];
 	const connections: Workflow['connections'] = { 'Start campaign': { main: [to('Leads')] }, Leads: { main: [to('Call leads')] } };
 	return { id, name: `e2e ${id}`, nodes, connections, active: false, settings: { executionOrder: 'v1' } };
 }
