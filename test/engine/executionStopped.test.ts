@@ -5,10 +5,11 @@ import { aiCallParameters } from '../support/fixtures';
 import { PiopiyTestServer, type RecordedRequest } from '../support/piopiyServer';
 
 /**
- * A stopped execution places no more calls. n8n's Stop (the editor's button, a cancelled or timed-out
- * execution) cancels the engine's run: n8n stops waiting for the node, but the node's own code runs on
- * unless it listens to n8n's cancel signal. Before the node did, a campaign went on calling every lead
- * after the user pressed Stop.
+ * A stopped execution places no more calls, ends its waits, and says which leads were not reached.
+ * n8n's Stop (the editor's button, a cancelled or timed-out execution) cancels the engine's run and
+ * aborts the node's requests, but the node's own code runs on unless it listens to n8n's cancel
+ * signal. Before the node did, a wait for a 429 went on after the Stop, and every lead not reached
+ * came out "may have been placed" (n8n's helper refused to send it, as if the connection dropped).
  */
 const server = new PiopiyTestServer();
 beforeAll(async () => server.start());

@@ -110,7 +110,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	rememberRun(this, operation.effect !== 'repeatable');
 
 	await forEachConcurrently(items.length, settings.concurrency, async (itemIndex) => {
-		// n8n stops waiting for a stopped execution but lets the node run on: start nothing more.
+		// A stopped execution does not stop the node's code: start nothing more, and say so.
 		if (settings.stopSignal?.aborted) {
 			results[itemIndex] = { error: stoppedBeforeSending(this, itemIndex), outcome: 'notSent' };
 			return true;

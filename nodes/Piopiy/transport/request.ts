@@ -32,8 +32,10 @@ export interface TransportSettings {
 	rateLimiter: RateLimiter;
 	/**
 	 * n8n's signal that the execution was stopped (the editor's Stop, a cancelled or timed-out
-	 * execution). n8n stops waiting for the node but does not stop the node: without this, a stopped
-	 * campaign would go on placing calls. Once it aborts, no request is started and no wait goes on.
+	 * execution). n8n aborts the node's requests with it but does not stop the node's code: without
+	 * it, waits went on and every lead not reached was reported as "may have been placed" (n8n's
+	 * helper refused to send it, in the words of a dropped connection). Once it aborts, no request is
+	 * started and no wait goes on.
 	 */
 	stopSignal?: AbortSignal;
 }
