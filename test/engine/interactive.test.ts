@@ -99,6 +99,18 @@ describe('Call → Ask and Wait for Input', () => {
 		expect(server.requests).toHaveLength(1);
 	});
 
+	test('a post that echoes the resume URL: the signature and check are in no output', async () => {
+		const waiting = await runAsk();
+		const url = resultUrl();
+		const check = url.searchParams.get('piopiy_check') as string;
+		const body = { call_id: CALL_ID, dtmf: '2', on_result: { type: 'url', url: url.toString() } };
+		const { resumed } = await postAnswer(waiting, url, body);
+		expect(resumed?.items[0].json.digits).toBe('2');
+		const response = resumed?.items[0].json.response as { on_result: { url: string } };
+		expect(response.on_result.url).toContain('piopiy_check=[redacted]');
+		expect(everythingSeen(resumed?.items)).not.toContain(check);
+	});
+
 	test('speech is read as well, from the names Piopiy may use', async () => {
 		const waiting = await runAsk({ inputModes: ['dtmf', 'speech'] });
 		const { resumed } = await postAnswer(waiting, resultUrl(), { data: { transcript: 'yes please' } });

@@ -196,7 +196,8 @@ export function answerItem(operation: string, answer: CallerAnswer, body: IDataO
 		Object.assign(json, { approved: decision === 'approved', decision });
 	}
 	json.call_id = answer.callId;
-	json.response = body;
+	// As it came, except a resume URL Piopiy may echo: its signature and check would resume the run.
+	json.response = redactDeep(body, []) as IDataObject;
 	return json;
 }
 
