@@ -51,6 +51,10 @@ function replySummary(exchange: Exchange | undefined): string {
 const keysOf = (body: unknown): string =>
 	typeof body === 'object' && body !== null ? `{ ${Object.keys(body).join(', ')} }` : short(body, 40);
 
+/** The call's ID in a reply, as the node reads it; a reply that is no object names none. */
+const idIn = (body: unknown): string | undefined =>
+	typeof body === 'object' && body !== null && !Array.isArray(body) ? replyId(body as Record<string, never>) : undefined;
+
 function byName(observations: Observations, name: string): Exchange | undefined {
 	return observations.exchanges.find((exchange) => exchange.name === name);
 }
@@ -157,7 +161,7 @@ function successBody(observations: Observations): Finding {
 	);
 	if (accepted.length === 0) return { ...base, observed: 'no success from the voice API seen', agrees: '?', node: call ? '' : NOT_WITHOUT_CALL };
 	const observed = accepted.map((exchange) => `${exchange.name} ${keysOf(exchange.reply!.body)}`).join('; ');
-	if (call?.reply?.verdict.kind === 'accepted' && replyId(call.reply.body as Record<string, never>) === undefined) {
+	if (call?.reply?.verdict.kind === 'accepted' && idIn(call.reply.body) === undefined) {
 		return { ...base, observed, agrees: '?', node: "output as it came, but the node finds no call_id/request_id in the call's reply" };
 	}
 	return { ...base, observed, agrees: '✔', node: 'accepted and output as it came' };
@@ -198,7 +202,7 @@ function answerCallId(observations: Observations): Finding {
 	const call = observations.call;
 	if (!call.placed || !call.answer) return { ...base, observed: call.placed ? 'no answer was posted in time' : call.why, agrees: '?', node: '' };
 	const posted = readCallerAnswer(call.answer.body).callId;
-	const placed = call.exchange.reply ? replyId(call.exchange.reply.body as Record<string, never>) : undefined;
+	const placed = idIn(call.exchange.reply?.body);
 	if (!posted) return { ...base, observed: 'the post names no call the node can read', agrees: '?', node: 'the node accepts a post that names no call' };
 	const observed = `post names ${posted}; the call's reply ${placed ?? 'named none'}`;
 	if (placed && posted.toLowerCase() !== placed.toLowerCase()) {

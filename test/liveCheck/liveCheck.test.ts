@@ -324,3 +324,23 @@ describe('the credential Test verdict matches n8n running the credential', () =>
 		expect(credentialVerdict(204, 'No Content', '')).toEqual({ status: 'Error', message: CREDENTIAL_TEST_MESSAGES.notJson });
 	});
 });
+
+describe('the table and docs/piopiy-api.md', () => {
+	test('every unknown of the docs names a row of the live check, and every row is in the docs', async () => {
+		const docs = fs.readFileSync(path.resolve(__dirname, '../../docs/piopiy-api.md'), 'utf8');
+		const table = docs.slice(docs.indexOf('## What is unknown'), docs.indexOf('## Live check'));
+		const rowsOfDocs = table
+			.split('\n')
+			.filter((line) => line.startsWith('| ') && !line.startsWith('| Unknown'))
+			.map((line) => /\| `([a-z-]+)`[^|]*\|$/.exec(line)?.[1]);
+		const { report } = await liveCheck([]);
+		expect(rowsOfDocs).toEqual(report!.findings.map((finding) => finding.id));
+	});
+
+	test('--help lists the options and the environment variables, and sends nothing', () => {
+		const read = readConfig(['--help'], {});
+		expect(read).toMatchObject({ ok: false, exitCode: 0 });
+		expect(!read.ok && read.message).toContain('--call <number>');
+		expect(!read.ok && read.message).toContain('PIOPIY_API_TOKEN');
+	});
+});
