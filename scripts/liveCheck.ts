@@ -9,6 +9,7 @@
 import { createInterface } from 'node:readline/promises';
 import path from 'node:path';
 
+import { attempt } from '../nodes/Piopiy/helpers/errors';
 import { readConfig, type CallPlan, type LiveCheckConfig } from './live-check/config';
 import { credentialVerdict } from './live-check/credentialVerdict';
 import { sendOnce, type Exchange } from './live-check/exchange';
@@ -72,6 +73,12 @@ export async function runLiveCheck(config: LiveCheckConfig, io: LiveCheckIo): Pr
 			return 2;
 		}
 	}
+	// Built before anything is sent: a value the node would refuse stops the check with nothing sent.
+	const built = attempt(() => probes(config));
+	if (!built.ok) {
+		io.out(`Nothing was sent. ${(built.error as Error).message} (the credential's fields come from PIOPIY_APP_ID and PIOPIY_APP_SECRET)`);
+		return 2;
+	}
 	// Started before anything is sent, so a port in use stops the check with nothing sent.
 	let listener: Listener | undefined;
 	if (plan) {
@@ -85,7 +92,7 @@ export async function runLiveCheck(config: LiveCheckConfig, io: LiveCheckIo): Pr
 	const startedAt = new Date().toISOString();
 	io.out(`Live check against ${config.baseUrl} and ${config.accountApiUrl}: requests that ring no phone…`);
 	const exchanges: Exchange[] = [];
-	for (const probe of probes(config)) {
+	for (const probe of built.value) {
 		// Structural guard: only a request that can place no call is a probe.
 		if (probe.request.effect === 'placesCall') throw new Error(`${probe.name} would place a call`);
 		exchanges.push(await sendOnce(config, probe.name, probe.purpose, probe.request, probe.headers));

@@ -167,6 +167,9 @@ function successBody(observations: Observations): Finding {
 	return { ...base, observed, agrees: '✔', node: 'accepted and output as it came' };
 }
 
+/** Fields whose digits are no answer: IDs, times, statuses, numbers. */
+const NOT_AN_ANSWER = /call|uuid|time|epoch|status|code|duration|number|from|to$|(^|[._])id$|[a-z]Id$/i;
+
 /** Keypad answers found anywhere two levels deep in a post, as `field: value`. */
 function keypadFields(body: unknown, prefix = ''): string[] {
 	if (typeof body !== 'object' || body === null) return [];
@@ -185,7 +188,7 @@ function callerInput(observations: Observations): Finding {
 	if (!call.answer) return { ...base, observed: 'no answer was posted in time', agrees: '?', node: '' };
 	const answer = readCallerAnswer(call.answer.body);
 	const observed = `${call.answer.method} ${keysOf(call.answer.body)}`;
-	const keyFields = keypadFields(call.answer.body).filter((field) => !/call|id|uuid|time|epoch|status|code/i.test(field));
+	const keyFields = keypadFields(call.answer.body).filter((field) => !NOT_AN_ANSWER.test(field));
 	if (answer.digits !== null || answer.speech !== null) {
 		const read = [answer.digits !== null ? `keys "${answer.digits}"` : '', answer.speech !== null ? `speech "${short(answer.speech, 30)}"` : '']
 			.filter(Boolean)

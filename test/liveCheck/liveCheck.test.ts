@@ -279,6 +279,13 @@ describe('answers as Piopiy might give them', () => {
 		expect(callPlacing()).toEqual([]);
 	});
 
+	test('an App ID the node would refuse: nothing is sent', async () => {
+		const { code, output } = await liveCheck([], { env: environment({ PIOPIY_APP_ID: 'app-12' }) });
+		expect(code).toBe(2);
+		expect(output).toContain('Nothing was sent. App ID of the Piopiy API credential "app-12" is not valid');
+		expect(server.requests).toEqual([]);
+	});
+
 	test('the balance without App ID and App Secret is not asked for', async () => {
 		const { row } = await liveCheck([], { env: environment({ PIOPIY_APP_SECRET: '' }) });
 		expect(row('balance')).toMatchObject({ agrees: '?', observed: 'not checked: set PIOPIY_APP_ID and PIOPIY_APP_SECRET' });
