@@ -72,7 +72,7 @@ export class PiopiyRequestError extends NodeApiError {
 	}
 }
 
-function parseBody(body: unknown): unknown {
+export function parseBody(body: unknown): unknown {
 	if (typeof body !== 'string') return body;
 	if (body.trim() === '') return {};
 	try {
