@@ -79,7 +79,11 @@ test('a call waiting out a 429 when the execution is stopped: the wait ends at o
 	const { error } = await runPiopiyNode({
 		parameters: aiCallParameters({ requestOptions: { maxRateLimitWaitSec: 60 } }),
 		credentials: server.credentials(),
-		stopWhen: received(1).then(() => (stoppedAt = performance.now())),
+		// Stopped once the 429 has had time to reach the node (it is then waiting out Retry-After); a
+		// Stop while the request is still in flight is another case ("may have been placed").
+		stopWhen: received(1)
+			.then(() => delay(300))
+			.then(() => (stoppedAt = performance.now())),
 	});
 	// n8n-core waits for the node to end: it ends when stopped, not 30 s later.
 	expect(performance.now() - stoppedAt).toBeLessThan(1000);
