@@ -14,8 +14,20 @@ export const REDACTED = '[redacted]';
  */
 export const MIN_SECRET_LENGTH = 16;
 
+/**
+ * URL query parameters whose value is a secret whatever it holds: the Piopiy Trigger's `secret`, and
+ * the parts of a resume URL that resume a waiting execution (n8n's `signature` or resume token, the
+ * node's own `piopiy_check`, helpers/answerCheck.ts). Piopiy may echo a URL it was sent.
+ */
+export const SECRET_URL_PARAMETERS = ['secret', 'signature', 'piopiy_check'];
+
 /** `secret=...` (or `secret%3D...` inside an encoded URL) in any text, whatever the value. */
-const SECRET_PARAMETER_IN_TEXT = /\b(secret(?:=|%3D))[^&#\s"'<>]*/gi;
+// Not preceded by a letter (an encoded `%26` before the name ends in a digit); the value ends at the
+// next parameter, plain or encoded.
+const SECRET_PARAMETER_IN_TEXT = new RegExp(
+	`(?<![A-Za-z_])((?:${SECRET_URL_PARAMETERS.join('|')})(?:=|%3D))(?:(?!%26)[^&#\\s"'<>])*`,
+	'gi',
+);
 const BEARER_VALUE = /Bearer\s+[^\s"',;]+/gi;
 /**
  * In prose (error messages) secrets from this length on are replaced inside text: a blanked word there
@@ -82,4 +94,28 @@ function redactValue(value: unknown, secrets: SecretForms[]): unknown {
  */
 export function redactSecretsInData<T>(data: T, secrets: Secrets): T {
 	return redactValue(data, usable(secrets)) as T;
+}
+
+/** Properties of an n8n error that point at the node and workflow: parameters, not what was sent. */
+const ERROR_KEYS_NOT_WALKED = new Set(['node', 'workflow']);
+
+/**
+ * The error itself (kept, so n8n still sees its class), with no secret left in it: its message and
+ * stack as prose (redactSecrets), and every other property (n8n errors copy the message into
+ * `description`, `messages`, `errorResponse`, `context`…) walked as data, nested errors included.
+ */
+export function redactSecretsInError<T>(error: T, secrets: Secrets, depth = 0): T {
+	if (!(error instanceof Error) || depth > 4) return error;
+	const record = error as unknown as Record<string, unknown>;
+	error.message = redactSecrets(error.message, secrets);
+	if (error.stack) error.stack = redactSecrets(error.stack, secrets);
+	// Own names, not keys: an error's `cause` is not enumerable.
+	for (const key of Object.getOwnPropertyNames(record)) {
+		if (ERROR_KEYS_NOT_WALKED.has(key) || key === 'message' || key === 'stack') continue;
+		const value = record[key];
+		if (typeof value === 'string') record[key] = redactSecrets(value, secrets);
+		else if (value instanceof Error) redactSecretsInError(value, secrets, depth + 1);
+		else record[key] = redactSecretsInData(value, secrets);
+	}
+	return error;
 }

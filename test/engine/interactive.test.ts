@@ -141,6 +141,20 @@ describe('Call → Ask and Wait for Input', () => {
 		expect(resumed).toBeUndefined();
 	});
 
+	test('the same question asked again in the same execution (a loop) does not take the answer meant for the earlier one', async () => {
+		await runAsk();
+		const again = await runAsk();
+		const [earlier, later] = [resultUrl(0), resultUrl(1)];
+		// Same execution, node and call; a new ask ID per wait.
+		expect(later.searchParams.get('call_id')).toBe(earlier.searchParams.get('call_id'));
+		expect(later.searchParams.get('piopiy_ask')).not.toBe(earlier.searchParams.get('piopiy_ask'));
+		const late = await postAnswer(again, earlier, { digits: '1' });
+		expect(late.reply).toEqual({ status: 409, body: { error: 'This input answers an earlier question of this node; the execution keeps waiting' } });
+		expect(late.resumed).toBeUndefined();
+		const own = await postAnswer(again, later, { digits: '2' });
+		expect(own.resumed?.items[0].json).toMatchObject({ answered: true, digits: '2' });
+	});
+
 	test('when the wait limit passes, the output item says nobody answered', async () => {
 		const waiting = await runAsk();
 		const { items, error, run } = await timeOut(waiting);
@@ -148,7 +162,7 @@ describe('Call → Ask and Wait for Input', () => {
 		expect(run.status).toBe('success');
 		expect(items).toEqual([
 			{
-				json: { answered: false, outcome: 'noAnswer', digits: null, speech: null, call_id: CALL_ID, waitedMinutes: 2 },
+				json: { answered: false, outcome: 'noAnswer', digits: null, speech: null, call_id: CALL_ID, waitedMinutes: 2, askId: resultUrl().searchParams.get('piopiy_ask') },
 				pairedItem: { item: 0 },
 			},
 		]);
@@ -258,6 +272,32 @@ describe('Call → Call and Ask (sendAndWait)', () => {
 		expect(resumed?.items[0].json).toMatchObject({ approved, decision, answered: true, call_id: waiting.items[0].json.call_id, response: answer });
 		expect(waiting.items[0].json.call_id).toEqual(expect.any(String));
 		expect(server.placedCalls()).toHaveLength(1);
+	});
+
+	test.each([
+		['without the check', (url: URL) => url.searchParams.delete('piopiy_check')],
+		['with a wrong check', (url: URL) => url.searchParams.set('piopiy_check', 'f'.repeat(64))],
+		['for another node', (url: URL) => (url.pathname = url.pathname.replace(/\/piopiy$/, '/another-node'))],
+		['for another execution', (url: URL) => (url.pathname = url.pathname.replace(`/${EXECUTION_ID}/`, '/4712/'))],
+		['with another ask ID', (url: URL) => url.searchParams.set('piopiy_ask', '00000000-0000-4000-8000-000000000000')],
+	])('a post %s is refused with 401, the execution keeps waiting (the node checks, not only n8n\'s signature)', async (_, forge) => {
+		const waiting = await runCallAndAsk();
+		const forged = resultUrl();
+		expect(forged.searchParams.get('piopiy_check')).toMatch(/^[0-9a-f]{64}$/);
+		forge(forged);
+		const { reply, resumed } = await postAnswer(waiting, forged, { digits: '1' });
+		expect(reply).toEqual({ status: 401, body: { error: 'Invalid token' } });
+		expect(resumed).toBeUndefined();
+	});
+
+	test('asked again in the same execution (a loop): the answer to the earlier call and question is refused', async () => {
+		await runCallAndAsk();
+		const again = await runCallAndAsk();
+		const late = await postAnswer(again, resultUrl(0), { digits: '1' });
+		expect(late.reply.status).toBe(409);
+		expect(late.resumed).toBeUndefined();
+		const own = await postAnswer(again, resultUrl(1), { digits: '1' });
+		expect(own.resumed?.items[0].json).toMatchObject({ approved: true, decision: 'approved', call_id: again.items[0].json.call_id });
 	});
 
 	test('a post naming another call than the one placed changes nothing: 409', async () => {

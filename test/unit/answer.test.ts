@@ -78,16 +78,19 @@ test('waitLimitMs: minutes to milliseconds, at least half a minute', () => {
 	expect(() => waitLimitMs('soon')).toThrow(/Wait Limit/);
 });
 
-describe('the answer check of Ask and Wait', () => {
-	const check = answerCheck('token', '17', 'node-1', 'CALL-A');
-	test('binds the token, the execution, the node and the call', () => {
+describe('the answer check of both waiting operations', () => {
+	const bound = { executionId: '17', nodeId: 'node-1', callId: 'CALL-A', askId: 'ask-1' };
+	const check = answerCheck('token', bound);
+	test('binds the token, the execution, the node, the call and the wait (ask ID)', () => {
 		expect(check).toMatch(/^[0-9a-f]{64}$/);
-		expect(answerCheck('token', '17', 'node-1', 'call-a')).toBe(check);
+		expect(answerCheck('token', { ...bound, callId: 'call-a' })).toBe(check);
 		for (const other of [
-			answerCheck('other', '17', 'node-1', 'call-a'),
-			answerCheck('token', '18', 'node-1', 'call-a'),
-			answerCheck('token', '17', 'node-2', 'call-a'),
-			answerCheck('token', '17', 'node-1', 'call-b'),
+			answerCheck('other', bound),
+			answerCheck('token', { ...bound, executionId: '18' }),
+			answerCheck('token', { ...bound, nodeId: 'node-2' }),
+			answerCheck('token', { ...bound, callId: 'call-b' }),
+			answerCheck('token', { ...bound, callId: '' }),
+			answerCheck('token', { ...bound, askId: 'ask-2' }),
 		]) {
 			expect(other).not.toBe(check);
 		}

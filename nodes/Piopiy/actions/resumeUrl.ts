@@ -1,6 +1,7 @@
+import { randomUUID } from 'crypto';
 import { SEND_AND_WAIT_OPERATION, type IExecuteFunctions } from 'n8n-workflow';
 
-import { ANSWER_CHECK_PARAMETER, answerCheck } from '../helpers/answerCheck';
+import { ANSWER_CHECK_PARAMETER, ASK_ID_PARAMETER, answerCheck } from '../helpers/answerCheck';
 import type { PiopiyCredentials } from '../transport/types';
 
 /**
@@ -21,35 +22,47 @@ export interface ResumeUrl {
 	url: string;
 	/** The URL's signature, token and check: they resume the execution, so they are kept out of every output. */
 	secrets: string[];
+	/** This wait's own ID (helpers/answerCheck.ts); the waiting item holds it, for the webhook to compare. */
+	askId: string;
+	/** The call asked, as the URL names it; empty for Call and Ask, whose call is placed with the URL. */
+	callId: string;
 }
 
+/** The URL made for a node run: the operation's `prepare` and the waiting runner both need it. */
+const madeForRun = new WeakMap<IExecuteFunctions, ResumeUrl>();
+
 /**
- * This execution's resume URL for the node. Call and Ask (`sendAndWait`) uses n8n's signed URL
- * (`getSignedResumeUrl`, whose HMAC n8n checks for `sendAndWait` operations: always on 2.x, on 1.x
- * once the node asks for it with `setSignatureValidationRequired`). Ask and
- * Wait uses `$execution.resumeUrl` (on 2.x it carries the execution's resume token, which n8n
- * checks) under the node's ID, so that the waiting webhook matches, with the call asked and
- * the node's own check (helpers/answerCheck.ts), which the waiting webhook verifies on both lines.
+ * This node run's resume URL, made once per run (a new ask ID each time). Call and Ask
+ * (`sendAndWait`) uses n8n's signed URL (`getSignedResumeUrl`, whose HMAC n8n checks for
+ * `sendAndWait` operations: always on 2.x, on 1.x once the node asks for it with
+ * `setSignatureValidationRequired`); the node's own parameters are passed to it, so they are signed
+ * as well. Ask and Wait uses `$execution.resumeUrl` (on 2.x it carries the execution's resume token,
+ * which n8n checks) under the node's ID, so that the waiting webhook matches. Both carry the ask ID
+ * and the node's own check (helpers/answerCheck.ts), which the waiting webhook verifies on both lines.
  */
-export function resumeUrlFor(
-	context: IExecuteFunctions,
-	operation: string,
-	credentials: PiopiyCredentials,
-	callId = '',
-): ResumeUrl {
+export function resumeUrlFor(context: IExecuteFunctions, credentials: PiopiyCredentials): ResumeUrl {
+	const made = madeForRun.get(context);
+	if (made) return made;
+	const operation = context.getNodeParameter('operation', 0) as string;
+	const nodeId = context.getNode().id;
+	const askId = randomUUID();
+	const callId = operation === SEND_AND_WAIT_OPERATION ? '' : String(context.getNodeParameter('callId', 0, '')).trim();
+	const check = answerCheck(credentials.apiToken, { executionId: context.getExecutionId(), nodeId, callId, askId });
 	let url: URL;
 	if (operation === SEND_AND_WAIT_OPERATION) {
 		// n8n 1.x checks the signature only when the node asks for it, as n8n's own send-and-wait nodes
 		// do (2.x always checks it for `sendAndWait` and no longer has this method).
 		(context as { setSignatureValidationRequired?: () => void }).setSignatureValidationRequired?.();
-		url = new URL(context.getSignedResumeUrl());
+		url = new URL(context.getSignedResumeUrl({ [ASK_ID_PARAMETER]: askId, [ANSWER_CHECK_PARAMETER]: check }));
 	} else {
 		url = new URL(String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0)));
-		const nodeId = context.getNode().id;
 		url.pathname = `${url.pathname.replace(/\/$/, '')}/${encodeURIComponent(nodeId)}`;
 		url.searchParams.set(CALL_ID_PARAMETER, callId);
-		url.searchParams.set(ANSWER_CHECK_PARAMETER, answerCheck(credentials.apiToken, context.getExecutionId(), nodeId, callId));
+		url.searchParams.set(ASK_ID_PARAMETER, askId);
+		url.searchParams.set(ANSWER_CHECK_PARAMETER, check);
 	}
-	const secrets = [url.searchParams.get(SIGNATURE_PARAMETER), url.searchParams.get(ANSWER_CHECK_PARAMETER)];
-	return { url: url.toString(), secrets: secrets.filter((secret): secret is string => !!secret) };
+	const secrets = [url.searchParams.get(SIGNATURE_PARAMETER), check].filter((secret): secret is string => !!secret);
+	const resumeUrl = { url: url.toString(), secrets, askId, callId };
+	madeForRun.set(context, resumeUrl);
+	return resumeUrl;
 }

@@ -37,8 +37,7 @@ export const callAskAndWait: PiopiyOperation = {
 			dtmfSettings: {},
 			retries: {},
 		});
-		const callId = typeof ui.callId === 'string' ? ui.callId.trim() : '';
-		const { url } = resumeUrlFor(this, ASK_AND_WAIT_OPERATION, credentials, callId);
+		const { url } = resumeUrlFor(this, credentials);
 		return buildAskRequest(ui as QuestionUi & { callId: unknown }, url);
 	},
 };

@@ -34,7 +34,7 @@ export const callCallAndAsk: PiopiyOperation = {
 			declineKey: '2',
 			sayKeys: true,
 		});
-		const { url } = resumeUrlFor(this, SEND_AND_WAIT_OPERATION, credentials);
+		const { url } = resumeUrlFor(this, credentials);
 		return buildCallAndAskRequest(ui as unknown as ApprovalUi, url, credentials.appId);
 	},
 };
