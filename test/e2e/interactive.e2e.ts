@@ -1,3 +1,6 @@
+import { randomUUID } from 'crypto';
+
+import { answerCheck, waitingPathIds } from '../../nodes/Piopiy/helpers/answerCheck';
 import { ScriptedCaller, type Question } from '../support/caller';
 import { CALL_ID } from '../support/fixtures';
 import { askWorkflow, firstOutput, startFromWebhook, untilStatus } from './support/executions';
@@ -63,6 +66,24 @@ function onlyQuestion(): Question {
 	return caller.questions[0];
 }
 
+/**
+ * The resume URL of another wait, made as the node makes it (with the credential's token, so its check
+ * is valid): for another run of the same node (a new ask ID) or another node of the same execution.
+ */
+function madeForAnotherWait(url: string, other: { askId?: string; nodeId?: string }): string {
+	const made = new URL(url);
+	const ids = waitingPathIds(made.pathname);
+	if (!ids) throw new Error(`not a waiting URL: ${made.pathname}`);
+	const nodeId = other.nodeId ?? ids.nodeId;
+	const askId = other.askId ?? (made.searchParams.get('piopiy_ask') as string);
+	made.pathname = made.pathname.replace(/[^/]+$/, encodeURIComponent(nodeId));
+	made.searchParams.set('piopiy_ask', askId);
+	const callId = made.searchParams.get('call_id') ?? '';
+	const apiToken = stack.piopiy.credentials().apiToken as string;
+	made.searchParams.set('piopiy_check', answerCheck(apiToken, { executionId: ids.executionId, nodeId, callId, askId }));
+	return made.toString();
+}
+
 function secretsOf(url: string): string[] {
 	const params = new URL(url).searchParams;
 	return ['signature', 'piopiy_check'].map((name) => params.get(name)).filter((value): value is string => !!value);
@@ -124,8 +145,14 @@ describe(`Call → Ask and Wait for Input in n8n ${N8N_VERSION}`, () => {
 			await caller.post(otherCall.toString(), { call_id: OTHER_CALL_ID, digits: '1' }),
 			// The right URL, but the input of another call.
 			await caller.post(url, { call_id: OTHER_CALL_ID, digits: '1' }),
+			// A URL with a valid check, made for another run of this node (a loop asking again).
+			await caller.post(madeForAnotherWait(url, { askId: randomUUID() }), { call_id: CALL_ID, digits: '1' }),
 		];
-		expect(forged.map((post) => post.status)).toEqual([401, 401, 401, 409]);
+		// A URL with a valid check for another node of the execution: n8n finds no waiting node there.
+		const otherNode = await caller.post(madeForAnotherWait(url, { nodeId: randomUUID() }), { call_id: CALL_ID, digits: '1' });
+		expect(otherNode.status).toBeGreaterThanOrEqual(400);
+		expect(forged.map((post) => post.status)).toEqual([401, 401, 401, 409, 409]);
+		expect(forged[4].responseText).toContain('earlier question');
 		for (const post of forged) {
 			for (const secret of secretsOf(url)) expect(post.responseText).not.toContain(secret);
 		}
@@ -144,7 +171,9 @@ describe(`Call → Ask and Wait for Input in n8n ${N8N_VERSION}`, () => {
 		expect((await stack.executions(IDS.ask)).filter((execution) => execution.id === executionId)).toHaveLength(1);
 		// Asked once: no post re-sent the question.
 		expect(stack.piopiy.requests).toHaveLength(1);
-		process.stderr.write(`[interactive] n8n ${N8N_VERSION} forged posts → ${forged.map((post) => post.status).join(', ')}; real → ${real.status}; second → ${again.status}\n`);
+		process.stderr.write(
+			`[interactive] n8n ${N8N_VERSION} forged posts → ${forged.map((post) => post.status).join(', ')}; another node → ${otherNode.status}; real → ${real.status}; second → ${again.status}\n`,
+		);
 	}, 120_000);
 
 	it('nobody answers: after the wait limit the item says so (answered false, outcome noAnswer)', async () => {
@@ -160,6 +189,7 @@ describe(`Call → Ask and Wait for Input in n8n ${N8N_VERSION}`, () => {
 			speech: null,
 			call_id: CALL_ID,
 			waitedMinutes: 0.5,
+			askId: new URL(onlyQuestion().url).searchParams.get('piopiy_ask'),
 		});
 		expect(output(stored, 'After the answer')).toMatchObject({ outcome: 'noAnswer' });
 		expect(stack.piopiy.requests).toHaveLength(1);
@@ -238,8 +268,17 @@ describe(`Call → Call and Ask (sendAndWait) in n8n ${N8N_VERSION}: the appoint
 			await caller.post(wrong.toString(), { call_id: callId, digits: '1' }),
 			// The signed URL, but the input of another call.
 			await caller.post(url, { call_id: OTHER_CALL_ID, digits: '1' }),
+			// A URL whose node check is valid, made for another run of this node (a loop asking again):
+			// n8n's signature (which covers the node's parameters) or the node refuses it.
+			await caller.post(madeForAnotherWait(url, { askId: randomUUID() }), { call_id: callId, digits: '1' }),
 		];
-		expect(forged.map((post) => post.status)).toEqual([401, 401, 409]);
+		const otherNode = await caller.post(madeForAnotherWait(url, { nodeId: randomUUID() }), { call_id: callId, digits: '1' });
+		expect(otherNode.status).toBeGreaterThanOrEqual(400);
+		expect(forged.slice(0, 3).map((post) => post.status)).toEqual([401, 401, 409]);
+		expect([401, 409]).toContain(forged[3].status);
+		process.stderr.write(
+			`[interactive] n8n ${N8N_VERSION} call and ask forged posts → ${forged.map((post) => post.status).join(', ')}; another node → ${otherNode.status}\n`,
+		);
 		expect((await stack.storedExecution(executionId)).status).toBe('waiting');
 		expect(await caller.post(url, { call_id: callId, digits: '1' })).toMatchObject({ status: 200 });
 		const stored = await until(executionId, 'success');

@@ -111,6 +111,13 @@ describe('Call → Ask and Wait for Input', () => {
 		expect(everythingSeen(resumed?.items)).not.toContain(check);
 	});
 
+	test('a post that says nothing was entered is no answer, whatever else it holds; the body is kept', async () => {
+		const waiting = await runAsk();
+		const body = { call_id: CALL_ID, status: 'no_input', digits: '1' };
+		const { resumed } = await postAnswer(waiting, resultUrl(), body);
+		expect(resumed?.items[0].json).toEqual({ answered: false, outcome: 'noAnswer', digits: null, speech: null, call_id: CALL_ID, response: body });
+	});
+
 	test('speech is read as well, from the names Piopiy may use', async () => {
 		const waiting = await runAsk({ inputModes: ['dtmf', 'speech'] });
 		const { resumed } = await postAnswer(waiting, resultUrl(), { data: { transcript: 'yes please' } });
@@ -312,6 +319,34 @@ describe('Call → Call and Ask (sendAndWait)', () => {
 		const { items } = await timeOut(waiting);
 		expect(items[0].json).toMatchObject({ approved: false, decision: 'noAnswer', answered: false });
 		expect(server.placedCalls()).toHaveLength(1);
+	});
+
+	test.each([
+		[{ status: 'no_input', result: { value: 1 } }, 'noAnswer', false],
+		[{ data: { input: '1' } }, 'otherInput', true],
+		[{ value: '1' }, 'otherInput', true],
+		[{ dtmf: '12' }, 'otherInput', true],
+		[{ status: 'timeout', digits: '1' }, 'noAnswer', false],
+		[{ digits: '#' }, 'noAnswer', true],
+		[{ digits: 1 }, 'approved', true],
+		[{ type: 'dtmf', value: '1' }, 'approved', true],
+	])('only the approve key in a field known to carry keys approves: %j → %s', async (body, decision, answered) => {
+		const waiting = await runCallAndAsk();
+		const { reply, resumed } = await postAnswer(waiting, resultUrl(), body);
+		expect(reply.status).toBe(200);
+		expect(resumed?.items[0].json).toMatchObject({ approved: decision === 'approved', decision, answered, response: body });
+		expect(resumed?.items[0].json.outcome).toBe(answered ? 'answered' : 'noAnswer');
+	});
+
+	test.each([
+		[{ approveKey: '#' }, 'Approve Key in item 0 is not valid: received "#"'],
+		[{ declineKey: '#' }, 'Decline Key in item 0 is not valid: received "#"'],
+		[{ approveKey: '12' }, 'Approve Key in item 0 is not valid: received "12"'],
+	])('a key that cannot be a one-key answer is refused before sending: %j', async (keys, message) => {
+		const { error } = await runCallAndAsk(keys);
+		expect(error?.message).toBe(message);
+		expect(error?.description).toMatch(/^Expected one key of the keypad \(0-9 or \*\).*# is the finish key/);
+		expect(server.requests).toHaveLength(0);
 	});
 
 	test('the same key for approve and decline is refused, nothing sent', async () => {

@@ -116,7 +116,9 @@ export async function sendAndWaitForAnswer(this: IExecuteFunctions): Promise<INo
 
 /** The output item for an answer. */
 export function answerItem(operation: string, answer: CallerAnswer, body: IDataObject, keys: { approve: string; decline: string }): IDataObject {
-	const json: IDataObject = { answered: true, outcome: 'answered', digits: answer.digits, speech: answer.speech };
+	// A post that says nothing was entered (or holds nothing) is no answer, for both operations.
+	const answered = !answer.nothingEntered;
+	const json: IDataObject = { answered, outcome: answered ? 'answered' : 'noAnswer', digits: answer.digits, speech: answer.speech };
 	if (operation === SEND_AND_WAIT_OPERATION) {
 		const decision = decideApproval(answer, keys.approve, keys.decline);
 		Object.assign(json, { approved: decision === 'approved', decision });
