@@ -191,6 +191,21 @@ describe('Call → Ask and Wait for Input', () => {
 		]);
 	});
 
+	test('with "Output an Error Item" the stored item holds no ask ID: the answer to this wait still resumes, a forged check does not', async () => {
+		const waiting = await runPiopiyNode({
+			parameters: ask({ noAnswer: 'error' }),
+			credentials: server.credentials(),
+			executionId: EXECUTION_ID,
+			onError: 'continueErrorOutput',
+		});
+		const forged = resultUrl();
+		forged.searchParams.set('piopiy_ask', '00000000-0000-4000-8000-000000000000');
+		expect((await postAnswer(waiting, forged, { digits: '1' })).reply.status).toBe(401);
+		const { reply, resumed } = await postAnswer(waiting, resultUrl(), { digits: '1' });
+		expect(reply.status).toBe(200);
+		expect(resumed?.items[0].json).toMatchObject({ answered: true, digits: '1', call_id: CALL_ID });
+	});
+
 	test('more than one input item is refused, naming Loop Over Items, and nothing is sent', async () => {
 		const { error } = await runAsk({}, [{}, {}]);
 		expect(error?.message).toBe('Ask and Wait for Input waits for one answer per run, and it received 2 items: nothing was sent');
