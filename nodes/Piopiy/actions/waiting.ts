@@ -15,7 +15,7 @@ import { InvalidFieldError, attempt, describeReceived } from '../helpers/errors'
 import { decideApproval, isAboutAnotherCall, readCallerAnswer, type CallerAnswer } from '../mapping/answer';
 import { waitLimitMs } from '../mapping/interactive';
 import type { PiopiyCredentials } from '../transport/types';
-import { redactSecrets, redactSecretsInData, redactSecretsInError } from '../../shared/redact';
+import { RESUME_URL_SECRET_PARAMETERS, redactSecrets, redactSecretsInData, redactSecretsInError } from '../../shared/redact';
 import { ASK_AND_WAIT_OPERATION, CALL_ID_PARAMETER, resumeUrlFor } from './resumeUrl';
 import { router } from './router';
 
@@ -99,11 +99,11 @@ export async function sendAndWaitForAnswer(this: IExecuteFunctions): Promise<INo
 	try {
 		[[sent]] = await router.call(this);
 	} catch (error) {
-		throw redactSecretsInError(error, secrets);
+		throw redactSecretsInError(error, secrets, RESUME_URL_SECRET_PARAMETERS);
 	}
 	// With Continue On Fail a failed request is an error item: nothing to wait for.
 	if (sent.json.error !== undefined) {
-		return [[{ ...sent, json: { ...sent.json, error: redactSecrets(String(sent.json.error), secrets) } }]];
+		return [[{ ...sent, json: { ...sent.json, error: redactSecrets(String(sent.json.error), secrets, RESUME_URL_SECRET_PARAMETERS) } }]];
 	}
 
 	const timedOut = noAnswerItem(operation, asError, limitMs, operation === SEND_AND_WAIT_OPERATION ? sent.json.call_id : callId, askId);
@@ -125,7 +125,7 @@ export function answerItem(operation: string, answer: CallerAnswer, body: IDataO
 	}
 	json.call_id = answer.callId;
 	// As it came, except a resume URL Piopiy may echo: its signature and check would resume the run.
-	json.response = redactSecretsInData(body, []);
+	json.response = redactSecretsInData(body, [], RESUME_URL_SECRET_PARAMETERS);
 	return json;
 }
 
