@@ -45,6 +45,16 @@ async function runAsk(parameters: object = {}, items?: IDataObject[]) {
 	});
 }
 
+/** Ask and Wait with "When Nobody Answers: Output an Error Item", the error output on. */
+async function runAskWithErrorItem() {
+	return await runPiopiyNode({
+		parameters: ask({ noAnswer: 'error' }),
+		credentials: server.credentials(),
+		executionId: EXECUTION_ID,
+		onError: 'continueErrorOutput',
+	});
+}
+
 /** The on_result URL of the Play and Get Input the node sent. */
 function resultUrl(index = 0): URL {
 	const body = server.requests[index].body as { pipeline: Array<{ on_result: { url: string } }> };
@@ -177,12 +187,7 @@ describe('Call → Ask and Wait for Input', () => {
 	});
 
 	test('"When Nobody Answers: Output an Error Item" makes the time-out an error item', async () => {
-		const waiting = await runPiopiyNode({
-			parameters: ask({ noAnswer: 'error' }),
-			credentials: server.credentials(),
-			executionId: EXECUTION_ID,
-			onError: 'continueErrorOutput',
-		});
+		const waiting = await runAskWithErrorItem();
 		const { run } = await timeOut(waiting);
 		const outputs = run.data.resultData.runData.Piopiy.at(-1)?.data?.main;
 		expect(outputs?.[0]).toEqual([]);
@@ -192,12 +197,7 @@ describe('Call → Ask and Wait for Input', () => {
 	});
 
 	test('with "Output an Error Item" the stored item holds no ask ID: the answer to this wait still resumes, a forged check does not', async () => {
-		const waiting = await runPiopiyNode({
-			parameters: ask({ noAnswer: 'error' }),
-			credentials: server.credentials(),
-			executionId: EXECUTION_ID,
-			onError: 'continueErrorOutput',
-		});
+		const waiting = await runAskWithErrorItem();
 		const forged = resultUrl();
 		forged.searchParams.set('piopiy_ask', '00000000-0000-4000-8000-000000000000');
 		expect((await postAnswer(waiting, forged, { digits: '1' })).reply.status).toBe(401);
