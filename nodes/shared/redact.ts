@@ -14,8 +14,24 @@ export const REDACTED = '[redacted]';
  */
 export const MIN_SECRET_LENGTH = 16;
 
-/** `secret=...` (or `secret%3D...` inside an encoded URL) in any text, whatever the value. */
-const SECRET_PARAMETER_IN_TEXT = /\b(secret(?:=|%3D))[^&#\s"'<>]*/gi;
+/** The URL query parameter whose value is a secret in any text: the Piopiy Trigger's `secret`. */
+const SECRET_URL_PARAMETER = 'secret';
+/**
+ * The parameters of a resume URL that resume a waiting execution: n8n's `signature` (or resume
+ * token) and the node's own `piopiy_check` (helpers/answerCheck.ts). Redacted whatever they hold only
+ * where a resume URL may be echoed (the waiting operations pass them): in every other reply a
+ * recording link's own `signature` must stay usable.
+ */
+export const RESUME_URL_SECRET_PARAMETERS: readonly string[] = ['signature', 'piopiy_check'];
+
+/**
+ * `secret=...` (or `secret%3D...` inside an encoded URL), and the other parameters given, in any
+ * text, whatever the value: not preceded by a letter (an encoded `%26` before the name ends in a
+ * digit); the value ends at the next parameter, plain or encoded.
+ */
+function secretParametersInText(also: readonly string[]): RegExp {
+	return new RegExp(`(?<![A-Za-z_])((?:${[SECRET_URL_PARAMETER, ...also].join('|')})(?:=|%3D))(?:(?!%26)[^&#\\s"'<>])*`, 'gi');
+}
 const BEARER_VALUE = /Bearer\s+[^\s"',;]+/gi;
 /**
  * In prose (error messages) secrets from this length on are replaced inside text: a blanked word there
@@ -28,26 +44,34 @@ const SECRET_KEYS = new Set(['authorization', 'secret', 'x-piopiy-secret']);
 type Secrets = ReadonlyArray<string | undefined>;
 /** A secret with the forms it may take in text: as it is, and URL-encoded (inside an echoed URL or form body). */
 type SecretForms = { length: number; forms: Set<string> };
+/** What one redaction looks for: the secrets' forms and the secret URL parameters. */
+type Rules = { secrets: SecretForms[]; parameters: RegExp };
 
-function usable(secrets: Secrets): SecretForms[] {
-	return secrets
-		.filter((secret): secret is string => typeof secret === 'string' && secret !== '')
-		.map((secret) => ({ length: secret.length, forms: new Set([secret, encodeURIComponent(secret)]) }));
+function rulesFor(secrets: Secrets, secretParameters: readonly string[]): Rules {
+	return {
+		secrets: secrets
+			.filter((secret): secret is string => typeof secret === 'string' && secret !== '')
+			.map((secret) => ({ length: secret.length, forms: new Set([secret, encodeURIComponent(secret)]) })),
+		parameters: secretParametersInText(secretParameters),
+	};
 }
 
-function redactText(text: string, secrets: SecretForms[], minLengthInsideText: number): string {
+function redactText(text: string, rules: Rules, minLengthInsideText: number): string {
 	let safe = text;
-	for (const { length, forms } of secrets) {
+	for (const { length, forms } of rules.secrets) {
 		if (forms.has(safe)) return REDACTED;
 		if (length < minLengthInsideText) continue;
 		for (const form of forms) if (safe.includes(form)) safe = safe.split(form).join(REDACTED);
 	}
-	return safe.replace(SECRET_PARAMETER_IN_TEXT, `$1${REDACTED}`).replace(BEARER_VALUE, `Bearer ${REDACTED}`);
+	return safe.replace(rules.parameters, `$1${REDACTED}`).replace(BEARER_VALUE, `Bearer ${REDACTED}`);
 }
 
-/** An error message or description without the secrets (see MIN_LENGTH_INSIDE_PROSE). */
-export function redactSecrets(text: string, secrets: Secrets): string {
-	return redactText(text, usable(secrets), MIN_LENGTH_INSIDE_PROSE);
+/**
+ * An error message or description without the secrets (see MIN_LENGTH_INSIDE_PROSE), nor the values
+ * of `secret=` and the `secretParameters` given (e.g. RESUME_URL_SECRET_PARAMETERS).
+ */
+export function redactSecrets(text: string, secrets: Secrets, secretParameters: readonly string[] = []): string {
+	return redactText(text, rulesFor(secrets, secretParameters), MIN_LENGTH_INSIDE_PROSE);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -56,17 +80,17 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return prototype === Object.prototype || prototype === null;
 }
 
-function redactValue(value: unknown, secrets: SecretForms[]): unknown {
-	if (typeof value === 'string') return redactText(value, secrets, MIN_SECRET_LENGTH);
+function redactValue(value: unknown, rules: Rules): unknown {
+	if (typeof value === 'string') return redactText(value, rules, MIN_SECRET_LENGTH);
 	// A secret made of digits may come back as a JSON number.
-	if (typeof value === 'number') return secrets.some(({ forms }) => forms.has(String(value))) ? REDACTED : value;
-	if (Array.isArray(value)) return value.map((entry) => redactValue(entry, secrets));
+	if (typeof value === 'number') return rules.secrets.some(({ forms }) => forms.has(String(value))) ? REDACTED : value;
+	if (Array.isArray(value)) return value.map((entry) => redactValue(entry, rules));
 	if (!isPlainObject(value)) return value;
 	// Object.fromEntries defines own properties, so a `__proto__` key stays a key.
 	return Object.fromEntries(
 		Object.entries(value).map(([key, entry]) => [
-			redactText(key, secrets, MIN_SECRET_LENGTH),
-			typeof entry === 'string' && SECRET_KEYS.has(key.toLowerCase()) ? REDACTED : redactValue(entry, secrets),
+			redactText(key, rules, MIN_SECRET_LENGTH),
+			typeof entry === 'string' && SECRET_KEYS.has(key.toLowerCase()) ? REDACTED : redactValue(entry, rules),
 		]),
 	);
 }
@@ -76,10 +100,36 @@ function redactValue(value: unknown, secrets: SecretForms[]): unknown {
  * - a key or value that is a secret, or its URL-encoded form, becomes `[redacted]`;
  * - inside longer text only secrets of MIN_SECRET_LENGTH or more are replaced, so a short one never
  *   corrupts a phone number or an ID that happens to contain it;
- * - `secret=` URL parameters and `Bearer` values are redacted whatever they hold, and so are string
- *   values under an `Authorization`, `secret` or `X-Piopiy-Secret` key.
+ * - `secret=` URL parameters (and the `secretParameters` given) and `Bearer` values are redacted
+ *   whatever they hold, and so are string values under an `Authorization`, `secret` or
+ *   `X-Piopiy-Secret` key.
  * Numbers, booleans and null keep their types; arrays and nested objects are walked.
  */
-export function redactSecretsInData<T>(data: T, secrets: Secrets): T {
-	return redactValue(data, usable(secrets)) as T;
+export function redactSecretsInData<T>(data: T, secrets: Secrets, secretParameters: readonly string[] = []): T {
+	return redactValue(data, rulesFor(secrets, secretParameters)) as T;
+}
+
+/** Properties of an n8n error that point at the node and workflow: parameters, not what was sent. */
+const ERROR_KEYS_NOT_WALKED = new Set(['node', 'workflow']);
+
+/**
+ * The error itself (kept, so n8n still sees its class), with no secret left in it: its message and
+ * stack as prose (redactSecrets), and every other property (n8n errors copy the message into
+ * `description`, `messages`, `errorResponse`, `context`…) walked as data, nested errors included.
+ */
+export function redactSecretsInError<T>(error: T, secrets: Secrets, secretParameters: readonly string[] = [], depth = 0): T {
+	if (!(error instanceof Error) || depth > 4) return error;
+	const record = error as unknown as Record<string, unknown>;
+	const prose = (text: string) => redactSecrets(text, secrets, secretParameters);
+	error.message = prose(error.message);
+	if (error.stack) error.stack = prose(error.stack);
+	// Own names, not keys: an error's `cause` is not enumerable.
+	for (const key of Object.getOwnPropertyNames(record)) {
+		if (ERROR_KEYS_NOT_WALKED.has(key) || key === 'message' || key === 'stack') continue;
+		const value = record[key];
+		if (typeof value === 'string') record[key] = prose(value);
+		else if (value instanceof Error) redactSecretsInError(value, secrets, secretParameters, depth + 1);
+		else record[key] = redactSecretsInData(value, secrets, secretParameters);
+	}
+	return error;
 }

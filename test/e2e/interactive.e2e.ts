@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
+
+import { answerCheck, waitingPathIds } from '../../nodes/Piopiy/helpers/answerCheck';
 import { ScriptedCaller, type Question } from '../support/caller';
 import { CALL_ID } from '../support/fixtures';
 import { askWorkflow, firstOutput, startFromWebhook, untilStatus } from './support/executions';
 import { GOOD_CREDENTIAL, N8N_VERSION, startStack, TYPE_PREFIX, type Stack } from './support/stack';
-import { forE2e, readExample } from './support/workflows';
+import { forE2e, readExample, type Workflow } from './support/workflows';
 
 /**
  * Asking and waiting in a real n8n (issue 17): published workflows started from their production
@@ -15,8 +18,36 @@ import { forE2e, readExample } from './support/workflows';
 const typePrefix = TYPE_PREFIX.communityPackage;
 const OTHER_CALL_ID = '0f0e0d0c-0b0a-4908-8706-050403020100';
 
-const IDS = { ask: 'E2eAskAndWait001', askShort: 'E2eAskAndWait002', appointment: 'E2eExApptConf001' };
-const PATHS = { ask: 'e2e-ask', askShort: 'e2e-ask-short', appointment: 'piopiy-appointment' };
+const IDS = { ask: 'E2eAskAndWait001', askShort: 'E2eAskAndWait002', askLoop: 'E2eAskAndWait003', appointment: 'E2eExApptConf001' };
+const PATHS = { ask: 'e2e-ask', askShort: 'e2e-ask-short', askLoop: 'e2e-ask-loop', appointment: 'piopiy-appointment' };
+
+/**
+ * Start → Split Out (the posted `questions`) → Loop Over Items (one a pass) → Ask → back to the loop:
+ * the same node asks the same call again in the same execution, once per question.
+ */
+function askInLoopWorkflow(): Workflow {
+	const workflow = askWorkflow({ id: IDS.askLoop, path: PATHS.askLoop, waitLimit: 5, typePrefix });
+	const [start, ask, after] = workflow.nodes as Array<{ name: string; parameters: Record<string, unknown> }>;
+	ask.parameters.callId = "={{ $('Start').first().json.body.call_id }}";
+	const node = (name: string, type: string, typeVersion: number, parameters: object) => ({ id: randomUUID(), name, type, typeVersion, position: [0, 200], parameters });
+	workflow.nodes = [
+		start,
+		node('Questions', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.questions', options: {} }),
+		node('Loop', 'n8n-nodes-base.splitInBatches', 3, { batchSize: 1, options: {} }),
+		ask,
+		after,
+		node('All asked', 'n8n-nodes-base.noOp', 1, {}),
+	] as Workflow['nodes'];
+	const to = (name: string) => [{ node: name, type: 'main', index: 0 }];
+	workflow.connections = {
+		Start: { main: [to('Questions')] },
+		Questions: { main: [to('Loop')] },
+		Loop: { main: [to('All asked'), to('Ask')] },
+		Ask: { main: [to('After the answer')] },
+		'After the answer': { main: [to('Loop')] },
+	};
+	return workflow;
+}
 
 let stack: Stack;
 const caller = new ScriptedCaller();
@@ -29,6 +60,7 @@ beforeAll(async () => {
 		workflows: [
 			askWorkflow({ id: IDS.ask, path: PATHS.ask, waitLimit: 5, typePrefix }),
 			askWorkflow({ id: IDS.askShort, path: PATHS.askShort, waitLimit: 0.5, typePrefix }),
+			askInLoopWorkflow(),
 			forE2e(readExample('appointment-confirmation-by-phone.json'), { id: IDS.appointment, credential: GOOD_CREDENTIAL, typePrefix }),
 		],
 	});
@@ -36,6 +68,7 @@ beforeAll(async () => {
 	for (const [id, path] of [
 		[IDS.ask, PATHS.ask],
 		[IDS.askShort, PATHS.askShort],
+		[IDS.askLoop, PATHS.askLoop],
 		[IDS.appointment, PATHS.appointment],
 	]) {
 		await stack.publish(id, `/webhook/${path}`);
@@ -61,6 +94,24 @@ const output = firstOutput;
 function onlyQuestion(): Question {
 	expect(caller.questions).toHaveLength(1);
 	return caller.questions[0];
+}
+
+/**
+ * The resume URL of another wait, made as the node makes it (with the credential's token, so its check
+ * is valid): for another run of the same node (a new ask ID) or another node of the same execution.
+ */
+function madeForAnotherWait(url: string, other: { askId?: string; nodeId?: string }): string {
+	const made = new URL(url);
+	const ids = waitingPathIds(made.pathname);
+	if (!ids) throw new Error(`not a waiting URL: ${made.pathname}`);
+	const nodeId = other.nodeId ?? ids.nodeId;
+	const askId = other.askId ?? (made.searchParams.get('piopiy_ask') as string);
+	made.pathname = made.pathname.replace(/[^/]+$/, encodeURIComponent(nodeId));
+	made.searchParams.set('piopiy_ask', askId);
+	const callId = made.searchParams.get('call_id') ?? '';
+	const apiToken = stack.piopiy.credentials().apiToken as string;
+	made.searchParams.set('piopiy_check', answerCheck(apiToken, { executionId: ids.executionId, nodeId, callId, askId }));
+	return made.toString();
 }
 
 function secretsOf(url: string): string[] {
@@ -124,8 +175,14 @@ describe(`Call → Ask and Wait for Input in n8n ${N8N_VERSION}`, () => {
 			await caller.post(otherCall.toString(), { call_id: OTHER_CALL_ID, digits: '1' }),
 			// The right URL, but the input of another call.
 			await caller.post(url, { call_id: OTHER_CALL_ID, digits: '1' }),
+			// A URL with a valid check, made for another run of this node (a loop asking again).
+			await caller.post(madeForAnotherWait(url, { askId: randomUUID() }), { call_id: CALL_ID, digits: '1' }),
 		];
-		expect(forged.map((post) => post.status)).toEqual([401, 401, 401, 409]);
+		// A URL with a valid check for another node of the execution: n8n finds no waiting node there.
+		const otherNode = await caller.post(madeForAnotherWait(url, { nodeId: randomUUID() }), { call_id: CALL_ID, digits: '1' });
+		expect(otherNode.status).toBeGreaterThanOrEqual(400);
+		expect(forged.map((post) => post.status)).toEqual([401, 401, 401, 409, 409]);
+		expect(forged[4].responseText).toContain('earlier question');
 		for (const post of forged) {
 			for (const secret of secretsOf(url)) expect(post.responseText).not.toContain(secret);
 		}
@@ -144,7 +201,34 @@ describe(`Call → Ask and Wait for Input in n8n ${N8N_VERSION}`, () => {
 		expect((await stack.executions(IDS.ask)).filter((execution) => execution.id === executionId)).toHaveLength(1);
 		// Asked once: no post re-sent the question.
 		expect(stack.piopiy.requests).toHaveLength(1);
-		process.stderr.write(`[interactive] n8n ${N8N_VERSION} forged posts → ${forged.map((post) => post.status).join(', ')}; real → ${real.status}; second → ${again.status}\n`);
+		process.stderr.write(
+			`[interactive] n8n ${N8N_VERSION} forged posts → ${forged.map((post) => post.status).join(', ')}; another node → ${otherNode.status}; real → ${real.status}; second → ${again.status}\n`,
+		);
+	}, 120_000);
+
+	it('asked again in a loop (same execution, node and call): the answer to the earlier question is refused (409), each question gets its own answer', async () => {
+		caller.reset(() => undefined);
+		const executionId = await start(IDS.askLoop, PATHS.askLoop, { call_id: CALL_ID, questions: ['first', 'second'] });
+		await until(executionId, 'waiting');
+		const first = onlyQuestion().url;
+		expect((await caller.post(first, { call_id: CALL_ID, digits: '1' })).status).toBe(200);
+		const deadline = Date.now() + 30_000;
+		while (caller.questions.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+		await until(executionId, 'waiting');
+		const second = caller.questions[1].url;
+		expect(new URL(second).searchParams.get('piopiy_ask')).not.toBe(new URL(first).searchParams.get('piopiy_ask'));
+
+		const late = await caller.post(first, { call_id: CALL_ID, digits: '2' });
+		expect(late.status).toBe(409);
+		expect(late.responseText).toContain('earlier question');
+		expect((await stack.storedExecution(executionId)).status).toBe('waiting');
+
+		expect((await caller.post(second, { call_id: CALL_ID, digits: '2' })).status).toBe(200);
+		const stored = await until(executionId, 'success');
+		const runs = stored.data.resultData.runData.Ask as Array<{ data: { main: Array<Array<{ json: Record<string, unknown> }>> } }>;
+		expect(runs.map((run) => run.data.main[0][0].json.digits)).toEqual(['1', '2']);
+		expect(stack.piopiy.requests).toHaveLength(2);
+		process.stderr.write(`[interactive] n8n ${N8N_VERSION} loop: the first question's answer posted during the second wait → ${late.status}\n`);
 	}, 120_000);
 
 	it('nobody answers: after the wait limit the item says so (answered false, outcome noAnswer)', async () => {
@@ -160,6 +244,7 @@ describe(`Call → Ask and Wait for Input in n8n ${N8N_VERSION}`, () => {
 			speech: null,
 			call_id: CALL_ID,
 			waitedMinutes: 0.5,
+			askId: new URL(onlyQuestion().url).searchParams.get('piopiy_ask'),
 		});
 		expect(output(stored, 'After the answer')).toMatchObject({ outcome: 'noAnswer' });
 		expect(stack.piopiy.requests).toHaveLength(1);
@@ -238,8 +323,17 @@ describe(`Call → Call and Ask (sendAndWait) in n8n ${N8N_VERSION}: the appoint
 			await caller.post(wrong.toString(), { call_id: callId, digits: '1' }),
 			// The signed URL, but the input of another call.
 			await caller.post(url, { call_id: OTHER_CALL_ID, digits: '1' }),
+			// A URL whose node check is valid, made for another run of this node (a loop asking again):
+			// n8n's signature (which covers the node's parameters) or the node refuses it.
+			await caller.post(madeForAnotherWait(url, { askId: randomUUID() }), { call_id: callId, digits: '1' }),
 		];
-		expect(forged.map((post) => post.status)).toEqual([401, 401, 409]);
+		const otherNode = await caller.post(madeForAnotherWait(url, { nodeId: randomUUID() }), { call_id: callId, digits: '1' });
+		expect(otherNode.status).toBeGreaterThanOrEqual(400);
+		expect(forged.slice(0, 3).map((post) => post.status)).toEqual([401, 401, 409]);
+		expect([401, 409]).toContain(forged[3].status);
+		process.stderr.write(
+			`[interactive] n8n ${N8N_VERSION} call and ask forged posts → ${forged.map((post) => post.status).join(', ')}; another node → ${otherNode.status}\n`,
+		);
 		expect((await stack.storedExecution(executionId)).status).toBe('waiting');
 		expect(await caller.post(url, { call_id: callId, digits: '1' })).toMatchObject({ status: 200 });
 		const stored = await until(executionId, 'success');

@@ -45,6 +45,16 @@ async function runAsk(parameters: object = {}, items?: IDataObject[]) {
 	});
 }
 
+/** Ask and Wait with "When Nobody Answers: Output an Error Item", the error output on. */
+async function runAskWithErrorItem() {
+	return await runPiopiyNode({
+		parameters: ask({ noAnswer: 'error' }),
+		credentials: server.credentials(),
+		executionId: EXECUTION_ID,
+		onError: 'continueErrorOutput',
+	});
+}
+
 /** The on_result URL of the Play and Get Input the node sent. */
 function resultUrl(index = 0): URL {
 	const body = server.requests[index].body as { pipeline: Array<{ on_result: { url: string } }> };
@@ -111,6 +121,13 @@ describe('Call → Ask and Wait for Input', () => {
 		expect(everythingSeen(resumed?.items)).not.toContain(check);
 	});
 
+	test('a post that says nothing was entered is no answer, whatever else it holds; the body is kept', async () => {
+		const waiting = await runAsk();
+		const body = { call_id: CALL_ID, status: 'no_input', digits: '1' };
+		const { resumed } = await postAnswer(waiting, resultUrl(), body);
+		expect(resumed?.items[0].json).toEqual({ answered: false, outcome: 'noAnswer', digits: null, speech: null, call_id: CALL_ID, response: body });
+	});
+
 	test('speech is read as well, from the names Piopiy may use', async () => {
 		const waiting = await runAsk({ inputModes: ['dtmf', 'speech'] });
 		const { resumed } = await postAnswer(waiting, resultUrl(), { data: { transcript: 'yes please' } });
@@ -141,6 +158,20 @@ describe('Call → Ask and Wait for Input', () => {
 		expect(resumed).toBeUndefined();
 	});
 
+	test('the same question asked again in the same execution (a loop) does not take the answer meant for the earlier one', async () => {
+		await runAsk();
+		const again = await runAsk();
+		const [earlier, later] = [resultUrl(0), resultUrl(1)];
+		// Same execution, node and call; a new ask ID per wait.
+		expect(later.searchParams.get('call_id')).toBe(earlier.searchParams.get('call_id'));
+		expect(later.searchParams.get('piopiy_ask')).not.toBe(earlier.searchParams.get('piopiy_ask'));
+		const late = await postAnswer(again, earlier, { digits: '1' });
+		expect(late.reply).toEqual({ status: 409, body: { error: 'This input answers an earlier question of this node; the execution keeps waiting' } });
+		expect(late.resumed).toBeUndefined();
+		const own = await postAnswer(again, later, { digits: '2' });
+		expect(own.resumed?.items[0].json).toMatchObject({ answered: true, digits: '2' });
+	});
+
 	test('when the wait limit passes, the output item says nobody answered', async () => {
 		const waiting = await runAsk();
 		const { items, error, run } = await timeOut(waiting);
@@ -148,7 +179,7 @@ describe('Call → Ask and Wait for Input', () => {
 		expect(run.status).toBe('success');
 		expect(items).toEqual([
 			{
-				json: { answered: false, outcome: 'noAnswer', digits: null, speech: null, call_id: CALL_ID, waitedMinutes: 2 },
+				json: { answered: false, outcome: 'noAnswer', digits: null, speech: null, call_id: CALL_ID, waitedMinutes: 2, askId: resultUrl().searchParams.get('piopiy_ask') },
 				pairedItem: { item: 0 },
 			},
 		]);
@@ -156,18 +187,23 @@ describe('Call → Ask and Wait for Input', () => {
 	});
 
 	test('"When Nobody Answers: Output an Error Item" makes the time-out an error item', async () => {
-		const waiting = await runPiopiyNode({
-			parameters: ask({ noAnswer: 'error' }),
-			credentials: server.credentials(),
-			executionId: EXECUTION_ID,
-			onError: 'continueErrorOutput',
-		});
+		const waiting = await runAskWithErrorItem();
 		const { run } = await timeOut(waiting);
 		const outputs = run.data.resultData.runData.Piopiy.at(-1)?.data?.main;
 		expect(outputs?.[0]).toEqual([]);
 		expect(outputs?.[1]).toEqual([
 			{ json: { error: 'Nobody answered within 2 minutes (Ask and Wait for Input)', message: 'noAnswer' }, pairedItem: { item: 0 } },
 		]);
+	});
+
+	test('with "Output an Error Item" the stored item holds no ask ID: the answer to this wait still resumes, a forged check does not', async () => {
+		const waiting = await runAskWithErrorItem();
+		const forged = resultUrl();
+		forged.searchParams.set('piopiy_ask', '00000000-0000-4000-8000-000000000000');
+		expect((await postAnswer(waiting, forged, { digits: '1' })).reply.status).toBe(401);
+		const { reply, resumed } = await postAnswer(waiting, resultUrl(), { digits: '1' });
+		expect(reply.status).toBe(200);
+		expect(resumed?.items[0].json).toMatchObject({ answered: true, digits: '1', call_id: CALL_ID });
 	});
 
 	test('more than one input item is refused, naming Loop Over Items, and nothing is sent', async () => {
@@ -260,6 +296,32 @@ describe('Call → Call and Ask (sendAndWait)', () => {
 		expect(server.placedCalls()).toHaveLength(1);
 	});
 
+	test.each([
+		['without the check', (url: URL) => url.searchParams.delete('piopiy_check')],
+		['with a wrong check', (url: URL) => url.searchParams.set('piopiy_check', 'f'.repeat(64))],
+		['for another node', (url: URL) => (url.pathname = url.pathname.replace(/\/piopiy$/, '/another-node'))],
+		['for another execution', (url: URL) => (url.pathname = url.pathname.replace(`/${EXECUTION_ID}/`, '/4712/'))],
+		['with another ask ID', (url: URL) => url.searchParams.set('piopiy_ask', '00000000-0000-4000-8000-000000000000')],
+	])('a post %s is refused with 401, the execution keeps waiting (the node checks, not only n8n\'s signature)', async (_, forge) => {
+		const waiting = await runCallAndAsk();
+		const forged = resultUrl();
+		expect(forged.searchParams.get('piopiy_check')).toMatch(/^[0-9a-f]{64}$/);
+		forge(forged);
+		const { reply, resumed } = await postAnswer(waiting, forged, { digits: '1' });
+		expect(reply).toEqual({ status: 401, body: { error: 'Invalid token' } });
+		expect(resumed).toBeUndefined();
+	});
+
+	test('asked again in the same execution (a loop): the answer to the earlier call and question is refused', async () => {
+		await runCallAndAsk();
+		const again = await runCallAndAsk();
+		const late = await postAnswer(again, resultUrl(0), { digits: '1' });
+		expect(late.reply.status).toBe(409);
+		expect(late.resumed).toBeUndefined();
+		const own = await postAnswer(again, resultUrl(1), { digits: '1' });
+		expect(own.resumed?.items[0].json).toMatchObject({ approved: true, decision: 'approved', call_id: again.items[0].json.call_id });
+	});
+
 	test('a post naming another call than the one placed changes nothing: 409', async () => {
 		const waiting = await runCallAndAsk();
 		const { reply, resumed } = await postAnswer(waiting, resultUrl(), { call_id: '0f0e0d0c-0b0a-4908-8706-050403020100', digits: '1' });
@@ -272,6 +334,34 @@ describe('Call → Call and Ask (sendAndWait)', () => {
 		const { items } = await timeOut(waiting);
 		expect(items[0].json).toMatchObject({ approved: false, decision: 'noAnswer', answered: false });
 		expect(server.placedCalls()).toHaveLength(1);
+	});
+
+	test.each([
+		[{ status: 'no_input', result: { value: 1 } }, 'noAnswer', false],
+		[{ data: { input: '1' } }, 'otherInput', true],
+		[{ value: '1' }, 'otherInput', true],
+		[{ dtmf: '12' }, 'otherInput', true],
+		[{ status: 'timeout', digits: '1' }, 'noAnswer', false],
+		[{ digits: '#' }, 'noAnswer', true],
+		[{ digits: 1 }, 'approved', true],
+		[{ type: 'dtmf', value: '1' }, 'approved', true],
+	])('only the approve key in a field known to carry keys approves: %j → %s', async (body, decision, answered) => {
+		const waiting = await runCallAndAsk();
+		const { reply, resumed } = await postAnswer(waiting, resultUrl(), body);
+		expect(reply.status).toBe(200);
+		expect(resumed?.items[0].json).toMatchObject({ approved: decision === 'approved', decision, answered, response: body });
+		expect(resumed?.items[0].json.outcome).toBe(answered ? 'answered' : 'noAnswer');
+	});
+
+	test.each([
+		[{ approveKey: '#' }, 'Approve Key in item 0 is not valid: received "#"'],
+		[{ declineKey: '#' }, 'Decline Key in item 0 is not valid: received "#"'],
+		[{ approveKey: '12' }, 'Approve Key in item 0 is not valid: received "12"'],
+	])('a key that cannot be a one-key answer is refused before sending: %j', async (keys, message) => {
+		const { error } = await runCallAndAsk(keys);
+		expect(error?.message).toBe(message);
+		expect(error?.description).toMatch(/^Expected one key of the keypad \(0-9 or \*\).*# is the finish key/);
+		expect(server.requests).toHaveLength(0);
 	});
 
 	test('the same key for approve and decline is refused, nothing sent', async () => {

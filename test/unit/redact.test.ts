@@ -1,4 +1,8 @@
-import { MIN_SECRET_LENGTH, REDACTED, redactSecrets, redactSecretsInData } from '../../nodes/shared/redact';
+import { NodeOperationError, type INode } from 'n8n-workflow';
+
+import { SIGNATURE_PARAMETER } from '../../nodes/Piopiy/actions/resumeUrl';
+import { ANSWER_CHECK_PARAMETER } from '../../nodes/Piopiy/helpers/answerCheck';
+import { MIN_SECRET_LENGTH, REDACTED, RESUME_URL_SECRET_PARAMETERS, redactSecrets, redactSecretsInData, redactSecretsInError } from '../../nodes/shared/redact';
 
 const TOKEN = 'pio_live_3f2b8c1e9a4d4e7fb1c25d6e';
 
@@ -91,5 +95,52 @@ describe('redactSecretsInData', () => {
 describe('redactSecrets (prose)', () => {
 	test('replaces secrets of 6 characters or more inside text, where a blanked word is harmless', () => {
 		expect(redactSecrets('bad app secret 123456 for 2222333', ['123456'])).toBe(`bad app secret ${REDACTED} for 2222333`);
+	});
+});
+
+describe('resume URL secrets', () => {
+	const check = 'a'.repeat(64);
+	const echoed = `https://n8n.example/webhook-waiting/17/node-1?call_id=c-1&signature=sig.ABC&${ANSWER_CHECK_PARAMETER}=${check}`;
+
+	const resume = RESUME_URL_SECRET_PARAMETERS;
+
+	test('the parameters that resume an execution are the resume URL\'s secret parameters', () => {
+		expect(resume).toEqual(expect.arrayContaining([SIGNATURE_PARAMETER, ANSWER_CHECK_PARAMETER]));
+	});
+
+	test('only where asked: elsewhere a link\'s own signature stays usable', () => {
+		const recording = 'https://files.example/rec.mp3?X-Amz-Signature=abc123&Expires=9&signature=def';
+		expect(redactSecrets(recording, [])).toBe(recording);
+		expect(redactSecretsInData({ recording }, [])).toEqual({ recording });
+	});
+
+	test('an echoed resume URL keeps its path and call but loses its signature and check, in text and in data, plain or encoded', () => {
+		const safeUrl = `https://n8n.example/webhook-waiting/17/node-1?call_id=c-1&signature=${REDACTED}&${ANSWER_CHECK_PARAMETER}=${REDACTED}`;
+		expect(redactSecrets(`Piopiy said: bad on_result ${echoed}`, [], resume)).toBe(`Piopiy said: bad on_result ${safeUrl}`);
+		expect(redactSecretsInData({ data: { on_result: [echoed] }, n: 1 }, [], resume)).toEqual({ data: { on_result: [safeUrl] }, n: 1 });
+		expect(redactSecretsInData({ url: encodeURIComponent(echoed) }, [], resume).url).not.toMatch(/sig\.ABC|a{64}/);
+	});
+});
+
+describe('redactSecretsInError', () => {
+	test('keeps the error and its class; message, stack, description, nested data and causes lose the secret; the node is not walked', () => {
+		const node = { id: 'n', name: 'Piopiy', parameters: { note: TOKEN } } as unknown as INode;
+		const cause = new Error(`cause ${TOKEN}`);
+		const error = new NodeOperationError(node, `failed with ${TOKEN}`, { description: `see signature=xyz and ${TOKEN}` });
+		Object.assign(error, { errorResponse: { body: { echo: `Bearer ${TOKEN}`, url: '/w?piopiy_check=abc' } }, cause });
+		const same = redactSecretsInError(error, [TOKEN], RESUME_URL_SECRET_PARAMETERS);
+		expect(same).toBe(error);
+		expect(same).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe(`failed with ${REDACTED}`);
+		expect(error.stack).not.toContain(TOKEN);
+		expect(error.description).toBe(`see signature=${REDACTED} and ${REDACTED}`);
+		expect((error as unknown as { errorResponse: unknown }).errorResponse).toEqual({ body: { echo: `Bearer ${REDACTED}`, url: `/w?piopiy_check=${REDACTED}` } });
+		expect(cause.message).toBe(`cause ${REDACTED}`);
+		expect(error.node.parameters.note).toBe(TOKEN);
+	});
+
+	test('anything that is not an error comes back as it was', () => {
+		expect(redactSecretsInError('plain text', [TOKEN])).toBe('plain text');
+		expect(redactSecretsInError(undefined, [TOKEN])).toBeUndefined();
 	});
 });

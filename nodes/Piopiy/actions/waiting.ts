@@ -10,12 +10,13 @@ import {
 } from 'n8n-workflow';
 
 import { DEFAULT_WAIT_LIMIT_MINUTES } from '../descriptions/interactive.description';
-import { ANSWER_CHECK_PARAMETER, answerCheck, answerCheckMatches, waitingPathIds } from '../helpers/answerCheck';
+import { ANSWER_CHECK_PARAMETER, ASK_ID_PARAMETER, answerCheck, answerCheckMatches, waitingPathIds } from '../helpers/answerCheck';
 import { InvalidFieldError, attempt, describeReceived } from '../helpers/errors';
 import { decideApproval, isAboutAnotherCall, readCallerAnswer, type CallerAnswer } from '../mapping/answer';
 import { waitLimitMs } from '../mapping/interactive';
 import type { PiopiyCredentials } from '../transport/types';
-import { redactSecrets } from '../../shared/redact';
+import { RESUME_URL_SECRET_PARAMETERS, redactSecrets, redactSecretsInData, redactSecretsInError } from '../../shared/redact';
+import { ASK_AND_WAIT_OPERATION, CALL_ID_PARAMETER, resumeUrlFor } from './resumeUrl';
 import { router } from './router';
 
 /**
@@ -30,8 +31,6 @@ import { router } from './router';
  * says nobody answered; that is what a time-out outputs.
  */
 
-export const ASK_AND_WAIT_OPERATION = 'askAndWait';
-
 /** The node's waiting webhook. One POST, under the node's ID, as n8n's own send-and-wait nodes do. */
 export const answerWebhooks: IWebhookDescription[] = [
 	{
@@ -44,80 +43,6 @@ export const answerWebhooks: IWebhookDescription[] = [
 		isFullPath: true,
 	},
 ];
-
-/** n8n's query parameter that carries the resume URL's signature (2.x) or resume token. */
-const SIGNATURE_PARAMETER = 'signature';
-/** The query parameter of Ask and Wait's resume URL that names the call asked. */
-const CALL_ID_PARAMETER = 'call_id';
-
-export interface ResumeUrl {
-	url: string;
-	/** The URL's signature, token and check: they resume the execution, so they are kept out of every output. */
-	secrets: string[];
-}
-
-/**
- * This execution's resume URL for the node. Call and Ask (`sendAndWait`) uses n8n's signed URL
- * (`getSignedResumeUrl`, whose HMAC n8n checks for `sendAndWait` operations: always on 2.x, on 1.x
- * once the node asks for it with `setSignatureValidationRequired`). Ask and
- * Wait uses `$execution.resumeUrl` (on 2.x it carries the execution's resume token, which n8n
- * checks) under the node's ID, so that the waiting webhook above matches, with the call asked and
- * the node's own check (helpers/answerCheck.ts), which `receiveAnswer` verifies on both lines.
- */
-export function resumeUrlFor(
-	context: IExecuteFunctions,
-	operation: string,
-	credentials: PiopiyCredentials,
-	callId = '',
-): ResumeUrl {
-	let url: URL;
-	if (operation === SEND_AND_WAIT_OPERATION) {
-		// n8n 1.x checks the signature only when the node asks for it, as n8n's own send-and-wait nodes
-		// do (2.x always checks it for `sendAndWait` and no longer has this method).
-		(context as { setSignatureValidationRequired?: () => void }).setSignatureValidationRequired?.();
-		url = new URL(context.getSignedResumeUrl());
-	} else {
-		url = new URL(String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0)));
-		const nodeId = context.getNode().id;
-		url.pathname = `${url.pathname.replace(/\/$/, '')}/${encodeURIComponent(nodeId)}`;
-		url.searchParams.set(CALL_ID_PARAMETER, callId);
-		url.searchParams.set(ANSWER_CHECK_PARAMETER, answerCheck(credentials.apiToken, context.getExecutionId(), nodeId, callId));
-	}
-	const secrets = [url.searchParams.get(SIGNATURE_PARAMETER), url.searchParams.get(ANSWER_CHECK_PARAMETER)];
-	return { url: url.toString(), secrets: secrets.filter((secret): secret is string => !!secret) };
-}
-
-const SECRET_PARAMETERS_IN_TEXT = new RegExp(`\\b((?:${SIGNATURE_PARAMETER}|${ANSWER_CHECK_PARAMETER})(?:=|%3D))[^&#\\s"'<>]*`, 'gi');
-
-/** Keeps a resume URL's secrets out of a text (an error may echo the request). */
-export function withoutResumeSecret(text: string, secrets: string[]): string {
-	return redactSecrets(text, secrets).replace(SECRET_PARAMETERS_IN_TEXT, '$1[redacted]');
-}
-
-/** A value with the resume URL's signature taken out of every text in it (objects and arrays walked). */
-function redactDeep(value: unknown, secrets: string[], depth = 0): unknown {
-	if (typeof value === 'string') return withoutResumeSecret(value, secrets);
-	if (depth > 6 || typeof value !== 'object' || value === null) return value;
-	const record = value as Record<string, unknown>;
-	for (const key of Object.keys(record)) {
-		// The node and workflow an n8n error points at hold parameters, not the request.
-		if (key === 'node' || key === 'workflow') continue;
-		record[key] = redactDeep(record[key], secrets, depth + 1);
-	}
-	return value;
-}
-
-/**
- * The error with the resume URL's signature taken out: Piopiy may echo the request body (which holds
- * the URL) in its error, and n8n errors copy the message into `messages`, `errorResponse` and `stack`.
- */
-function hideResumeSecret(error: unknown, secrets: string[]): unknown {
-	if (!(error instanceof Error)) return error;
-	error.message = withoutResumeSecret(error.message, secrets);
-	if (error.stack) error.stack = withoutResumeSecret(error.stack, secrets);
-	redactDeep(error, secrets);
-	return error;
-}
 
 function operationLabel(operation: string): string {
 	return operation === SEND_AND_WAIT_OPERATION ? 'Call and Ask' : 'Ask and Wait for Input';
@@ -135,7 +60,7 @@ function readWaitLimitMs(context: IExecuteFunctions): number {
 }
 
 /** The item a time-out outputs: it says plainly that nobody answered, or is an error item saying so. */
-function noAnswerItem(operation: string, asError: boolean, limitMs: number, callId: unknown): INodeExecutionData {
+function noAnswerItem(operation: string, asError: boolean, limitMs: number, callId: unknown, askId: string): INodeExecutionData {
 	const minutes = Math.round((limitMs / 60_000) * 10) / 10;
 	const said = `Nobody answered within ${minutes} minute${minutes === 1 ? '' : 's'}`;
 	if (asError) return { json: { error: `${said} (${operationLabel(operation)})`, message: 'noAnswer' }, pairedItem: { item: 0 } };
@@ -143,6 +68,7 @@ function noAnswerItem(operation: string, asError: boolean, limitMs: number, call
 	if (operation === SEND_AND_WAIT_OPERATION) Object.assign(json, { approved: false, decision: 'noAnswer' });
 	json.call_id = typeof callId === 'string' && callId !== '' ? callId : null;
 	json.waitedMinutes = minutes;
+	json.askId = askId;
 	return { json, pairedItem: { item: 0 } };
 }
 
@@ -167,20 +93,20 @@ export async function sendAndWaitForAnswer(this: IExecuteFunctions): Promise<INo
 	const asError = this.getNodeParameter('noAnswer', 0, 'output') === 'error';
 
 	const credentials = (await this.getCredentials('piopiyApi')) as unknown as PiopiyCredentials;
-	const callId = operation === SEND_AND_WAIT_OPERATION ? '' : String(this.getNodeParameter('callId', 0, '')).trim();
-	const { secrets } = resumeUrlFor(this, operation, credentials, callId);
+	// Made once for this run: the operation's request carries the same URL (see resumeUrlFor).
+	const { secrets, askId, callId } = resumeUrlFor(this, credentials);
 	let sent: INodeExecutionData;
 	try {
 		[[sent]] = await router.call(this);
 	} catch (error) {
-		throw hideResumeSecret(error, secrets);
+		throw redactSecretsInError(error, secrets, RESUME_URL_SECRET_PARAMETERS);
 	}
 	// With Continue On Fail a failed request is an error item: nothing to wait for.
 	if (sent.json.error !== undefined) {
-		return [[{ ...sent, json: { ...sent.json, error: withoutResumeSecret(String(sent.json.error), secrets) } }]];
+		return [[{ ...sent, json: { ...sent.json, error: redactSecrets(String(sent.json.error), secrets, RESUME_URL_SECRET_PARAMETERS) } }]];
 	}
 
-	const timedOut = noAnswerItem(operation, asError, limitMs, operation === SEND_AND_WAIT_OPERATION ? sent.json.call_id : callId);
+	const timedOut = noAnswerItem(operation, asError, limitMs, operation === SEND_AND_WAIT_OPERATION ? sent.json.call_id : callId, askId);
 	// What n8n forwards when the wait limit passes (see above); the answer replaces it when it comes.
 	const executeData = this.getExecuteData();
 	if (executeData) executeData.data = { main: [[timedOut]] };
@@ -190,48 +116,67 @@ export async function sendAndWaitForAnswer(this: IExecuteFunctions): Promise<INo
 
 /** The output item for an answer. */
 export function answerItem(operation: string, answer: CallerAnswer, body: IDataObject, keys: { approve: string; decline: string }): IDataObject {
-	const json: IDataObject = { answered: true, outcome: 'answered', digits: answer.digits, speech: answer.speech };
+	// A post that says nothing was entered (or holds nothing) is no answer, for both operations.
+	const answered = !answer.nothingEntered;
+	const json: IDataObject = { answered, outcome: answered ? 'answered' : 'noAnswer', digits: answer.digits, speech: answer.speech };
 	if (operation === SEND_AND_WAIT_OPERATION) {
 		const decision = decideApproval(answer, keys.approve, keys.decline);
 		Object.assign(json, { approved: decision === 'approved', decision });
 	}
 	json.call_id = answer.callId;
 	// As it came, except a resume URL Piopiy may echo: its signature and check would resume the run.
-	json.response = redactDeep(body, []) as IDataObject;
+	json.response = redactSecretsInData(body, [], RESUME_URL_SECRET_PARAMETERS);
 	return json;
 }
 
 /**
- * The call Call and Ask placed, for a post that does not name it. While the execution waits, the
- * node's input is the item a time-out would output, which holds the call ID Piopiy replied with;
- * n8n evaluates `$json` of a waiting webhook against that item.
+ * A field of the item this wait stored. While the execution waits, the node's input is the item a
+ * time-out would output (see above), and n8n evaluates `$json` of a waiting webhook against it: it
+ * holds the call ID Piopiy replied with (Call and Ask) and the ask ID of this wait.
  */
-function callPlacedBeforeWaiting(context: IWebhookFunctions): string | null {
-	const placed = attempt(() => context.evaluateExpression('{{ $json.call_id }}', 0));
-	return placed.ok && typeof placed.value === 'string' && placed.value !== '' ? placed.value : null;
+function storedForThisWait(context: IWebhookFunctions, field: 'call_id' | 'askId'): string | null {
+	const stored = attempt(() => context.evaluateExpression(`{{ $json.${field} }}`, 0));
+	return stored.ok && typeof stored.value === 'string' && stored.value !== '' ? stored.value : null;
 }
 
-/** Whether the post came to the URL Ask and Wait made (see helpers/answerCheck.ts). */
-async function carriesAnswerCheck(context: IWebhookFunctions, callId: string): Promise<boolean> {
+type Refusal = { status: number; error: string };
+
+/**
+ * Why a post may not resume this wait, if it may not (helpers/answerCheck.ts): it must come to the
+ * URL this node made for this execution, call and wait (401), and not answer an earlier question of
+ * the same node (409, a loop asks again under a new ask ID).
+ */
+async function refusalOfPost(context: IWebhookFunctions, query: IDataObject): Promise<Refusal | undefined> {
+	const invalid = { status: 401, error: 'Invalid token' };
 	const request = context.getRequestObject();
 	const ids = waitingPathIds(request.originalUrl ?? request.url ?? '');
-	if (!ids || ids.nodeId !== context.getNode().id) return false;
+	if (!ids || ids.nodeId !== context.getNode().id) return invalid;
+	const text = (name: string) => (typeof query[name] === 'string' ? (query[name] as string) : '');
 	let credentials: PiopiyCredentials | undefined;
 	try {
 		credentials = (await context.getCredentials('piopiyApi')) as unknown as PiopiyCredentials;
 	} catch {
 		// Without the token nothing can be checked: the post is refused and the execution keeps waiting.
-		return false;
+		return invalid;
 	}
-	if (typeof credentials?.apiToken !== 'string' || credentials.apiToken === '') return false;
-	const expected = answerCheck(credentials.apiToken, ids.executionId, ids.nodeId, callId);
-	return answerCheckMatches((context.getQueryData() as IDataObject)[ANSWER_CHECK_PARAMETER], expected);
+	if (typeof credentials?.apiToken !== 'string' || credentials.apiToken === '') return invalid;
+	const askId = text(ASK_ID_PARAMETER);
+	const expected = answerCheck(credentials.apiToken, { ...ids, callId: text(CALL_ID_PARAMETER), askId });
+	if (!answerCheckMatches(query[ANSWER_CHECK_PARAMETER], expected)) return invalid;
+	// An error item (When Nobody Answers: Output an Error Item) can hold nothing but its error: there
+	// the check binds execution, node and call, not the run (docs/interactive-calls.md).
+	const waitingFor = storedForThisWait(context, 'askId');
+	if (waitingFor !== null && waitingFor !== askId) {
+		return { status: 409, error: 'This input answers an earlier question of this node; the execution keeps waiting' };
+	}
+	return undefined;
 }
 
 /**
  * The waiting webhook: Piopiy posts the caller's input here. n8n has checked Call and Ask's signature
- * (and, on 2.x, Ask and Wait's resume token) before; Ask and Wait's own check is verified here. A post
- * that fails it (401) or is about another call (409) changes nothing: the execution keeps waiting.
+ * (and, on 2.x, Ask and Wait's resume token) before; the node's own check is verified here. A post
+ * that fails it (401), answers an earlier question (409) or is about another call (409) changes
+ * nothing: the execution keeps waiting.
  * This must not throw: n8n would resume the execution with the error.
  */
 export async function receiveAnswer(this: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -239,12 +184,13 @@ export async function receiveAnswer(this: IWebhookFunctions): Promise<IWebhookRe
 	const body = this.getBodyData() ?? {};
 	const answer = readCallerAnswer(body);
 	const query = this.getQueryData() as IDataObject;
-	const askedCallId = typeof query[CALL_ID_PARAMETER] === 'string' ? (query[CALL_ID_PARAMETER] as string) : undefined;
-	if (operation !== SEND_AND_WAIT_OPERATION && !(await carriesAnswerCheck(this, askedCallId ?? ''))) {
-		this.getResponseObject().status(401).json({ error: 'Invalid token' });
+	const refusal = await refusalOfPost(this, query);
+	if (refusal) {
+		this.getResponseObject().status(refusal.status).json({ error: refusal.error });
 		return { noWebhookResponse: true };
 	}
-	const callAsked = askedCallId ?? callPlacedBeforeWaiting(this) ?? undefined;
+	const askedCallId = operation === SEND_AND_WAIT_OPERATION ? undefined : (query[CALL_ID_PARAMETER] as string);
+	const callAsked = askedCallId || storedForThisWait(this, 'call_id') || undefined;
 	if (isAboutAnotherCall(answer, callAsked)) {
 		this.getResponseObject().status(409).json({ error: 'This input is about another call; the execution keeps waiting' });
 		return { noWebhookResponse: true };

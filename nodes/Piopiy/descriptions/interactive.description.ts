@@ -41,7 +41,7 @@ export function approvalFields(show: Show): INodeProperties[] {
 			name: 'approveKey',
 			type: 'string',
 			default: '1',
-			description: 'The key that approves',
+			description: 'The one key that approves: 0-9 or * (# is the finish key, which ends the input)',
 			displayOptions: { show },
 		},
 		{
@@ -49,7 +49,7 @@ export function approvalFields(show: Show): INodeProperties[] {
 			name: 'declineKey',
 			type: 'string',
 			default: '2',
-			description: 'The key that declines',
+			description: 'The one key that declines: 0-9 or *, not the Approve Key',
 			displayOptions: { show },
 		},
 		{

@@ -1,7 +1,7 @@
 import { InvalidFieldError } from '../helpers/errors';
 import { requireNumber } from '../helpers/validate';
 import type { PiopiyRequest } from '../transport/types';
-import { approvalKeysProblem } from './answer';
+import { APPROVAL_KEY_EXPECTED, approvalKeysProblem } from './answer';
 import { buildPcmoCallRequest, type AppCallUi } from './appCalls';
 import { buildTransferRequest } from './callControl';
 import type { PipelineActionUi, PromptUi } from './pipeline';
@@ -38,7 +38,7 @@ export interface ApprovalUi extends AppCallUi {
 export function buildCallAndAskRequest(ui: ApprovalUi, resumeUrl: string, credentialAppId?: string): PiopiyRequest {
 	const badKey = approvalKeysProblem(ui.approveKey, ui.declineKey);
 	if (badKey) {
-		throw new InvalidFieldError(badKey, badKey === 'Approve Key' ? ui.approveKey : ui.declineKey, 'one key of the keypad (0-9, * or #), different for Approve and Decline');
+		throw new InvalidFieldError(badKey, badKey === 'Approve Key' ? ui.approveKey : ui.declineKey, APPROVAL_KEY_EXPECTED);
 	}
 	const message = typeof ui.message === 'string' ? ui.message.trim() : ui.message;
 	const keys = `Press ${String(ui.approveKey)} to approve, or ${String(ui.declineKey)} to decline.`;

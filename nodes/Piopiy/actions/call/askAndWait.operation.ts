@@ -4,7 +4,7 @@ import { callIdField } from '../../descriptions/appCall.description';
 import { questionFields, waitFields } from '../../descriptions/interactive.description';
 import { buildAskRequest, type QuestionUi } from '../../mapping/interactive';
 import { readParameters, type PiopiyOperation } from '../types';
-import { ASK_AND_WAIT_OPERATION, resumeUrlFor } from '../waiting';
+import { ASK_AND_WAIT_OPERATION, resumeUrlFor } from '../resumeUrl';
 
 const show = { resource: ['call'], operation: [ASK_AND_WAIT_OPERATION] };
 
@@ -37,8 +37,7 @@ export const callAskAndWait: PiopiyOperation = {
 			dtmfSettings: {},
 			retries: {},
 		});
-		const callId = typeof ui.callId === 'string' ? ui.callId.trim() : '';
-		const { url } = resumeUrlFor(this, ASK_AND_WAIT_OPERATION, credentials, callId);
+		const { url } = resumeUrlFor(this, credentials);
 		return buildAskRequest(ui as QuestionUi & { callId: unknown }, url);
 	},
 };

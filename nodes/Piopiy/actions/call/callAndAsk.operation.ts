@@ -4,7 +4,7 @@ import { appCallFields } from '../../descriptions/appCall.description';
 import { approvalFields, waitFields } from '../../descriptions/interactive.description';
 import { buildCallAndAskRequest, type ApprovalUi } from '../../mapping/interactive';
 import { readParameters, type PiopiyOperation } from '../types';
-import { resumeUrlFor } from '../waiting';
+import { resumeUrlFor } from '../resumeUrl';
 
 // The value `sendAndWait` is what makes n8n offer the node to its AI Agent as a human-review tool.
 const show = { resource: ['call'], operation: [SEND_AND_WAIT_OPERATION] };
@@ -34,7 +34,7 @@ export const callCallAndAsk: PiopiyOperation = {
 			declineKey: '2',
 			sayKeys: true,
 		});
-		const { url } = resumeUrlFor(this, SEND_AND_WAIT_OPERATION, credentials);
+		const { url } = resumeUrlFor(this, credentials);
 		return buildCallAndAskRequest(ui as unknown as ApprovalUi, url, credentials.appId);
 	},
 };
