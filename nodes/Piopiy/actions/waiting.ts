@@ -12,7 +12,8 @@ import {
 import { DEFAULT_WAIT_LIMIT_MINUTES } from '../descriptions/interactive.description';
 import { ANSWER_CHECK_PARAMETER, answerCheck, answerCheckMatches, waitingPathIds } from '../helpers/answerCheck';
 import { InvalidFieldError, attempt, describeReceived } from '../helpers/errors';
-import { decideApproval, isAboutAnotherCall, readCallerAnswer, type CallerAnswer } from '../mapping/answer';
+import { isAboutAnotherCall, readCallerAnswer } from '../mapping/answer';
+import { answerItem, noAnswerItem, operationLabel } from '../mapping/answerOutput';
 import { waitLimitMs } from '../mapping/interactive';
 import type { PiopiyCredentials } from '../transport/types';
 import { redactSecrets } from '../../shared/redact';
@@ -119,10 +120,6 @@ function hideResumeSecret(error: unknown, secrets: string[]): unknown {
 	return error;
 }
 
-function operationLabel(operation: string): string {
-	return operation === SEND_AND_WAIT_OPERATION ? 'Call and Ask' : 'Ask and Wait for Input';
-}
-
 /** The wait limit, read and checked before anything is sent. */
 function readWaitLimitMs(context: IExecuteFunctions): number {
 	const minutes = context.getNodeParameter('waitLimit', 0, DEFAULT_WAIT_LIMIT_MINUTES);
@@ -132,18 +129,6 @@ function readWaitLimitMs(context: IExecuteFunctions): number {
 	throw new NodeOperationError(context.getNode(), `Wait Limit (Minutes) is not valid: received ${describeReceived(minutes)}`, {
 		description: `Expected ${expected}. Nothing was sent.`,
 	});
-}
-
-/** The item a time-out outputs: it says plainly that nobody answered, or is an error item saying so. */
-function noAnswerItem(operation: string, asError: boolean, limitMs: number, callId: unknown): INodeExecutionData {
-	const minutes = Math.round((limitMs / 60_000) * 10) / 10;
-	const said = `Nobody answered within ${minutes} minute${minutes === 1 ? '' : 's'}`;
-	if (asError) return { json: { error: `${said} (${operationLabel(operation)})`, message: 'noAnswer' }, pairedItem: { item: 0 } };
-	const json: IDataObject = { answered: false, outcome: 'noAnswer', digits: null, speech: null };
-	if (operation === SEND_AND_WAIT_OPERATION) Object.assign(json, { approved: false, decision: 'noAnswer' });
-	json.call_id = typeof callId === 'string' && callId !== '' ? callId : null;
-	json.waitedMinutes = minutes;
-	return { json, pairedItem: { item: 0 } };
 }
 
 /**
@@ -186,19 +171,6 @@ export async function sendAndWaitForAnswer(this: IExecuteFunctions): Promise<INo
 	if (executeData) executeData.data = { main: [[timedOut]] };
 	await this.putExecutionToWait(new Date(Date.now() + limitMs));
 	return [[timedOut]];
-}
-
-/** The output item for an answer. */
-export function answerItem(operation: string, answer: CallerAnswer, body: IDataObject, keys: { approve: string; decline: string }): IDataObject {
-	const json: IDataObject = { answered: true, outcome: 'answered', digits: answer.digits, speech: answer.speech };
-	if (operation === SEND_AND_WAIT_OPERATION) {
-		const decision = decideApproval(answer, keys.approve, keys.decline);
-		Object.assign(json, { approved: decision === 'approved', decision });
-	}
-	json.call_id = answer.callId;
-	// As it came, except a resume URL Piopiy may echo: its signature and check would resume the run.
-	json.response = redactDeep(body, []) as IDataObject;
-	return json;
 }
 
 /**
@@ -257,6 +229,7 @@ export async function receiveAnswer(this: IWebhookFunctions): Promise<IWebhookRe
 	const keys = { approve: key('approveKey', '1'), decline: key('declineKey', '2') };
 	return {
 		webhookResponse: { received: true },
-		workflowData: [[{ json: answerItem(operation, answer, body, keys), pairedItem: { item: 0 } }]],
+		// As it came, except a resume URL Piopiy may echo: its signature and check would resume the run.
+		workflowData: [[{ json: answerItem(operation, answer, redactDeep(body, []) as IDataObject, keys), pairedItem: { item: 0 } }]],
 	};
 }
