@@ -9,11 +9,11 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { DEFAULT_WAIT_LIMIT_MINUTES } from '../descriptions/interactive.description';
+import { APPROVAL_RESPONSE, DEFAULT_WAIT_LIMIT_MINUTES, RESPONSE_TYPE_PARAMETER } from '../descriptions/interactive.description';
 import { ANSWER_CHECK_PARAMETER, answerCheck, answerCheckMatches, waitingPathIds } from '../helpers/answerCheck';
 import { InvalidFieldError, attempt, describeReceived } from '../helpers/errors';
 import { isAboutAnotherCall, readCallerAnswer } from '../mapping/answer';
-import { answerItem, noAnswerItem, operationLabel } from '../mapping/answerOutput';
+import { answerItem, isAgentReview, noAnswerItem, notPlacedReviewItem, operationLabel, type AnswerSettings } from '../mapping/answerOutput';
 import { waitLimitMs } from '../mapping/interactive';
 import type { PiopiyCredentials } from '../transport/types';
 import { redactSecrets } from '../../shared/redact';
@@ -132,6 +132,24 @@ function readWaitLimitMs(context: IExecuteFunctions): number {
 }
 
 /**
+ * What the output items depend on, read the same way when asking and when the answer comes. A value
+ * that cannot be read falls back to the default, since the waiting webhook must not throw.
+ */
+function answerSettings(operation: string, nodeType: string, read: (name: string) => unknown): AnswerSettings {
+	const text = (name: string, fallback: string) => {
+		const value = attempt(() => read(name));
+		return value.ok && value.value !== undefined && value.value !== null ? String(value.value) : fallback;
+	};
+	return {
+		operation,
+		answerType: operation === SEND_AND_WAIT_OPERATION ? text(RESPONSE_TYPE_PARAMETER, APPROVAL_RESPONSE) : APPROVAL_RESPONSE,
+		approve: text('approveKey', '1'),
+		decline: text('declineKey', '2'),
+		agentReview: isAgentReview(nodeType),
+	};
+}
+
+/**
  * Runs an operation that asks and waits: one input item only, the request sent by the router (with
  * its checks, refusals and never-twice rules), then the execution waits for the answer.
  */
@@ -165,12 +183,60 @@ export async function sendAndWaitForAnswer(this: IExecuteFunctions): Promise<INo
 		return [[{ ...sent, json: { ...sent.json, error: withoutResumeSecret(String(sent.json.error), secrets) } }]];
 	}
 
-	const timedOut = noAnswerItem(operation, asError, limitMs, operation === SEND_AND_WAIT_OPERATION ? sent.json.call_id : callId);
+	const settings = answerSettings(operation, this.getNode().type, (name) => this.getNodeParameter(name, 0));
+	const timedOut = noAnswerItem(settings, asError, limitMs, operation === SEND_AND_WAIT_OPERATION ? sent.json.call_id : callId);
 	// What n8n forwards when the wait limit passes (see above); the answer replaces it when it comes.
 	const executeData = this.getExecuteData();
 	if (executeData) executeData.data = { main: [[timedOut]] };
 	await this.putExecutionToWait(new Date(Date.now() + limitMs));
 	return [[timedOut]];
+}
+
+/** An error's message and description, as one text. */
+function reasonOf(error: unknown): string {
+	if (!(error instanceof Error)) return String(error);
+	const { description } = error as { description?: unknown };
+	const message = /[.!?]$/.test(error.message) ? error.message : `${error.message}.`;
+	return typeof description === 'string' && description !== '' ? `${message} ${description}` : message;
+}
+
+/**
+ * Call and Ask as the AI Agent's human review (n8n 2.x, `piopiyHitlTool`). n8n turns a failed review
+ * node into "User rejected the tool call", so an approval call that could not be placed (bad input,
+ * Piopiy refusing, the network) comes out as an item that tells the model so (notPlacedReviewItem).
+ */
+async function askForAgentReview(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	// In the legacy order n8n resumes the agent before it runs the review node (handleRequest in
+	// n8n-core): the agent reads "rejected" whatever the person presses, and the call would come after
+	// the agent has moved on. n8n's own review nodes fare the same; this one says so before calling.
+	if (this.getWorkflowSettings().executionOrder !== 'v1') {
+		throw new NodeOperationError(
+			this.getNode(),
+			'Call and Ask as the AI Agent\'s human review needs the workflow setting Execution Order set to "v1 (recommended)": nothing was sent',
+			{
+				description:
+					'This workflow has no execution order (it was made in an older n8n), so n8n runs it in the legacy order, where the AI Agent goes on before its human review has run. Open the workflow\'s Settings, set Execution Order to "v1 (recommended)", save, and run again.',
+			},
+		);
+	}
+	let output: INodeExecutionData[][];
+	try {
+		output = await sendAndWaitForAnswer.call(this);
+	} catch (error) {
+		return [[notPlacedReviewItem(reasonOf(error))]];
+	}
+	const [first] = output[0] ?? [];
+	// An error item without `chatInput` is a failed request (Continue On Fail), not the time-out's item.
+	if (first && first.json.error !== undefined && first.json.chatInput === undefined) {
+		return [[notPlacedReviewItem(reasonOf(new Error(String(first.json.error))))]];
+	}
+	return output;
+}
+
+/** Runs Ask and Wait for Input or Call and Ask, as a node or as the AI Agent's human review. */
+export async function runWaitingOperation(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const run = isAgentReview(this.getNode().type) ? askForAgentReview : sendAndWaitForAnswer;
+	return await run.call(this);
 }
 
 /**
@@ -222,14 +288,10 @@ export async function receiveAnswer(this: IWebhookFunctions): Promise<IWebhookRe
 		return { noWebhookResponse: true };
 	}
 	if (!answer.callId) answer.callId = callAsked ?? null;
-	const key = (name: string, fallback: string) => {
-		const value = attempt(() => this.getNodeParameter(name, fallback));
-		return value.ok ? String(value.value) : fallback;
-	};
-	const keys = { approve: key('approveKey', '1'), decline: key('declineKey', '2') };
+	const settings = answerSettings(operation, this.getNode().type, (name) => this.getNodeParameter(name));
 	return {
 		webhookResponse: { received: true },
 		// As it came, except a resume URL Piopiy may echo: its signature and check would resume the run.
-		workflowData: [[{ json: answerItem(operation, answer, redactDeep(body, []) as IDataObject, keys), pairedItem: { item: 0 } }]],
+		workflowData: [[{ json: answerItem(answer, redactDeep(body, []) as IDataObject, settings), pairedItem: { item: 0 } }]],
 	};
 }
