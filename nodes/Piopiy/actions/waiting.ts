@@ -235,8 +235,16 @@ async function askForAgentReview(this: IExecuteFunctions): Promise<INodeExecutio
 
 /** Runs Ask and Wait for Input or Call and Ask, as a node or as the AI Agent's human review. */
 export async function runWaitingOperation(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const run = isAgentReview(this.getNode().type) ? askForAgentReview : sendAndWaitForAnswer;
-	return await run.call(this);
+	const { type } = this.getNode();
+	if (isAgentReview(type)) return await askForAgentReview.call(this);
+	// The plain tool variant does not offer these operations (actions/operations.ts); a workflow saved
+	// before that still reaches here. Said as items: that is what the model reads.
+	if (type.endsWith('Tool')) {
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const error = `${operationLabel(operation)} cannot run as an AI Agent tool: it waits minutes for a phone answer, and a tool call cannot wait. Nothing was sent. To have a person approve a tool call by phone, connect Call and Ask to that tool as its human review (n8n 2.x).`;
+		return [this.getInputData().map((_, item) => ({ json: { error, message: 'notSent' }, pairedItem: { item } }))];
+	}
+	return await sendAndWaitForAnswer.call(this);
 }
 
 /**
