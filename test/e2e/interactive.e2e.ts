@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
+
 import { ScriptedCaller, type Question } from '../support/caller';
 import { CALL_ID } from '../support/fixtures';
 import { askWorkflow, firstOutput, startFromWebhook, untilStatus } from './support/executions';
 import { GOOD_CREDENTIAL, N8N_VERSION, startStack, TYPE_PREFIX, type Stack } from './support/stack';
-import { forE2e, readExample } from './support/workflows';
+import { forE2e, node, readExample, type Workflow } from './support/workflows';
 
 /**
  * Asking and waiting in a real n8n (issue 17): published workflows started from their production
@@ -15,8 +17,17 @@ import { forE2e, readExample } from './support/workflows';
 const typePrefix = TYPE_PREFIX.communityPackage;
 const OTHER_CALL_ID = '0f0e0d0c-0b0a-4908-8706-050403020100';
 
-const IDS = { ask: 'E2eAskAndWait001', askShort: 'E2eAskAndWait002', appointment: 'E2eExApptConf001' };
-const PATHS = { ask: 'e2e-ask', askShort: 'e2e-ask-short', appointment: 'piopiy-appointment' };
+const IDS = { ask: 'E2eAskAndWait001', askShort: 'E2eAskAndWait002', appointment: 'E2eExApptConf001', freeText: 'E2eExApptFree001' };
+const PATHS = { ask: 'e2e-ask', askShort: 'e2e-ask-short', appointment: 'piopiy-appointment', freeText: 'piopiy-appointment-free-text' };
+
+/** The appointment example with Call and Ask's Response Type set to Free Text (issue 20). */
+function freeTextAppointment(): Workflow {
+	const workflow = forE2e(readExample('appointment-confirmation-by-phone.json'), { id: IDS.freeText, credential: GOOD_CREDENTIAL, typePrefix });
+	node(workflow, 'Appointment booked').parameters.path = PATHS.freeText;
+	node(workflow, 'Appointment booked').webhookId = randomUUID();
+	Object.assign(node(workflow, 'Call and ask').parameters, { answerType: 'freeText', message: '=Hello {{ $json.body.name }}, when would suit you for your appointment?' });
+	return workflow;
+}
 
 let stack: Stack;
 const caller = new ScriptedCaller();
@@ -30,6 +41,7 @@ beforeAll(async () => {
 			askWorkflow({ id: IDS.ask, path: PATHS.ask, waitLimit: 5, typePrefix }),
 			askWorkflow({ id: IDS.askShort, path: PATHS.askShort, waitLimit: 0.5, typePrefix }),
 			forE2e(readExample('appointment-confirmation-by-phone.json'), { id: IDS.appointment, credential: GOOD_CREDENTIAL, typePrefix }),
+			freeTextAppointment(),
 		],
 	});
 	stack.piopiy.behaviour = caller.behaviour;
@@ -37,6 +49,7 @@ beforeAll(async () => {
 		[IDS.ask, PATHS.ask],
 		[IDS.askShort, PATHS.askShort],
 		[IDS.appointment, PATHS.appointment],
+		[IDS.freeText, PATHS.freeText],
 	]) {
 		await stack.publish(id, `/webhook/${path}`);
 	}
@@ -246,5 +259,32 @@ describe(`Call → Call and Ask (sendAndWait) in n8n ${N8N_VERSION}: the appoint
 		expect(output(stored, 'Call and ask')).toMatchObject({ approved: true, decision: 'approved' });
 		// The call was placed once; the resume did not place it again.
 		expect(stack.piopiy.placedCalls()).toHaveLength(1);
+	}, 120_000);
+});
+
+describe(`Call → Call and Ask, Response Type Free Text, in n8n ${N8N_VERSION}`, () => {
+	it.each([
+		['says', { speech: 'Thursday morning would be better' }, 'Thursday morning would be better'],
+		['keys in', { dtmf: '1030#' }, '1030'],
+	])('the person %s the answer: the output has it as text, the other fields kept', async (_how, said, text) => {
+		caller.reset((question) => ({ call_id: question.callId, ...said }));
+		const executionId = await start(IDS.freeText, PATHS.freeText, { name: 'Asha', phone: '+91 98765 43210', when: 'Tuesday at 10 am' });
+		const stored = await until(executionId, 'success');
+		const question = onlyQuestion();
+		const [call] = stack.piopiy.requests;
+		expect(call.violations).toEqual([]);
+		expect(call.body).toMatchObject({
+			pipeline: [{ action: 'play_get_input', prompt: { type: 'say', say: 'Hello Asha, when would suit you for your appointment?' }, input: ['speech', 'dtmf'], dtmf: { min_digits: 1, finish_on_key: '#' } }],
+		});
+		expect(output(stored, 'Call and ask')).toEqual({
+			answered: true,
+			outcome: 'answered',
+			digits: 'dtmf' in said ? said.dtmf : null,
+			speech: 'speech' in said ? said.speech : null,
+			text,
+			call_id: question.callId,
+			response: { call_id: question.callId, ...said },
+		});
+		process.stderr.write(`[interactive] n8n ${N8N_VERSION} call and ask, free text: posted ${JSON.stringify(said)} → text ${JSON.stringify(text)}\n`);
 	}, 120_000);
 });
