@@ -49,10 +49,9 @@ export function startSandboxCaller({ defaultAnswer = '1', delayMs = 5000, input,
 		if (index === -1) return;
 		open.splice(index, 1);
 		clearTimeout(entry.timer);
-		const given = KEYS.test(typed) ? { digits: typed } : { speech: typed };
-		const post = await caller.post(entry.question.url, { call_id: entry.question.callId, ...given });
-		const did = KEYS.test(typed) ? `pressed ${typed}` : `said "${typed}"`;
-		log(`[piopiy-sandbox] caller on call ${entry.question.callId} ${did} → n8n answered ${post.status || post.responseText}`);
+		const keys = KEYS.test(typed);
+		const post = await caller.post(entry.question.url, { call_id: entry.question.callId, ...(keys ? { digits: typed } : { speech: typed }) });
+		log(`[piopiy-sandbox] caller on call ${entry.question.callId} ${keys ? `pressed ${typed}` : `said "${typed}"`} → n8n answered ${post.status || post.responseText}`);
 	};
 
 	const behaviour: Behaviour = (request, server) => {

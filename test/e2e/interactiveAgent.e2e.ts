@@ -1,7 +1,7 @@
 // @n8n-lines 2 (n8n's human-review tools for the AI Agent exist from n8n 2.0; 1.123 has none)
 import { randomUUID } from 'node:crypto';
 
-import { ScriptedCaller } from '../support/caller';
+import { says, ScriptedCaller } from '../support/caller';
 import { firstOutput, startFromWebhook, untilStatus } from './support/executions';
 import { FakeOpenAi } from './support/fakeOpenAi';
 import { GOOD_CREDENTIAL, N8N_VERSION, startStack, TYPE_PREFIX, type Stack } from './support/stack';
@@ -92,10 +92,25 @@ afterAll(async () => {
 	await repeatingModel.stop();
 }, 60_000);
 
-/** The tool results the scripted model received, in order (its last request holds them all). */
+/**
+ * The tool results the scripted model received, in order (its last request holds them all), as text:
+ * Agent 3.x sends a review's result as JSON (`[{"output": "…"}]`); its `output` is what the model reads.
+ */
 function toolResults(model: FakeOpenAi): string[] {
 	const last = model.requests[model.requests.length - 1];
-	return (last?.body.messages ?? []).filter((message) => message.role === 'tool').map((message) => (typeof message.content === 'string' ? message.content : JSON.stringify(message.content)));
+	const readable = (content: unknown): string => {
+		const text = typeof content === 'string' ? content : JSON.stringify(content);
+		try {
+			const parsed = JSON.parse(text) as unknown;
+			if (Array.isArray(parsed) && parsed.every((entry) => typeof (entry as { output?: unknown })?.output === 'string')) {
+				return parsed.map((entry) => (entry as { output: string }).output).join('\n');
+			}
+		} catch {
+			// Not JSON: the text as sent.
+		}
+		return text;
+	};
+	return (last?.body.messages ?? []).filter((message) => message.role === 'tool').map((message) => readable(message.content));
 }
 
 beforeEach(() => {
@@ -152,7 +167,7 @@ describe(`n8n ${N8N_VERSION}: the AI Agent asks a person's approval by phone bef
 	const REQUEST = { request: "Call Asha Rao on +91 98765 43210 and remind her of tomorrow's 10:00 appointment." };
 
 	it('Free Text: the manager says what to do; the agent receives the words as the reviewer\'s feedback, the tool does not run', async () => {
-		caller.reset((question) => ({ call_id: question.callId, speech: 'not today, call her on Friday' }));
+		caller.reset(says('not today, call her on Friday'));
 		const executionId = await startFromWebhook(stack, VARIANTS.freeText.id, VARIANTS.freeText.path, REQUEST);
 		const stored = await untilStatus(stack, executionId, 'success', 90_000);
 		const [approval, ...rest] = stack.piopiy.requests;
@@ -171,7 +186,7 @@ describe(`n8n ${N8N_VERSION}: the AI Agent asks a person's approval by phone bef
 		await untilStatus(stack, executionId, 'success', 90_000);
 		expect(stack.piopiy.requests).toEqual([]);
 		const [result] = toolResults(fakeOpenAi);
-		expect(result).toMatch(/The approval call was not placed: To Number in item 0 is not valid: received \\?"the manager\\?"/);
+		expect(result).toMatch(/provided feedback: "The approval call was not placed: To Number in item 0 is not valid: received "the manager"/);
 		expect(result).not.toMatch(/User rejected/);
 		process.stderr.write(`[interactive] n8n ${N8N_VERSION} AI Agent review not placed: the model's tool result: ${result.slice(0, 240)}\n`);
 	}, 150_000);

@@ -228,7 +228,7 @@ async function askForAgentReview(this: IExecuteFunctions): Promise<INodeExecutio
 	const [first] = output[0] ?? [];
 	// An error item without `chatInput` is a failed request (Continue On Fail), not the time-out's item.
 	if (first && first.json.error !== undefined && first.json.chatInput === undefined) {
-		return [[notPlacedReviewItem(reasonOf(new Error(String(first.json.error))))]];
+		return [[notPlacedReviewItem(String(first.json.error))]];
 	}
 	return output;
 }
