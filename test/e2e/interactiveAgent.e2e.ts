@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 
 import { says, ScriptedCaller } from '../support/caller';
 import { firstOutput, startFromWebhook, untilStatus } from './support/executions';
-import { FakeOpenAi } from './support/fakeOpenAi';
+import { FakeOpenAi, toolResults } from './support/fakeOpenAi';
 import { GOOD_CREDENTIAL, N8N_VERSION, startStack, TYPE_PREFIX, type Stack } from './support/stack';
-import { forE2e, node, readExample, replaceTrigger, type Workflow } from './support/workflows';
+import { forE2e, node, readExample, type Workflow } from './support/workflows';
 
 /**
  * examples/ai-agent-phone-approval.json in a real n8n 2.x: the AI Agent's "Place a Piopiy call" tool
@@ -36,15 +36,6 @@ const VARIANTS = {
 };
 const REVIEW_NODE = 'Ask the manager by phone';
 
-/**
- * The repeated tool call (issue 20): examples/ai-agent-places-call.json with the tool's On Error left
- * at its default (the example sets Continue), in AI Agent 2.2 and 3.1; a second scripted model that
- * asks for the same call twice.
- */
-const REPEAT_OPENAI_CREDENTIAL = { id: 'E2eFakeOpenAi002', name: 'OpenAI (e2e, asks twice)' };
-const repeatingModel = new FakeOpenAi(`sk-e2e-twice-${Date.now()}`, TOOL_PARAMETERS, 2);
-const REPEAT_AGENTS = { '2.2': 'E2eAgentRepeat22', '3.1': 'E2eAgentRepeat31' } as const;
-
 function approvalWorkflow(id: string, path = PATH, review: Record<string, unknown> = {}): Workflow {
 	const workflow = forE2e(readExample('ai-agent-phone-approval.json'), { id, credential: GOOD_CREDENTIAL, typePrefix });
 	node(workflow, 'OpenAI Chat Model').credentials = { openAiApi: { ...OPENAI_CREDENTIAL } };
@@ -54,32 +45,18 @@ function approvalWorkflow(id: string, path = PATH, review: Record<string, unknow
 	return workflow;
 }
 
-function repeatWorkflow(id: string, agentVersion: number): Workflow {
-	const request = { sessionId: 'e2e-repeat', action: 'sendMessage', chatInput: "Call Asha Rao on +91 98765 43210 and remind her of tomorrow's 10:00 appointment." };
-	const workflow = forE2e(replaceTrigger(readExample('ai-agent-places-call.json'), 'When chat message received', [request]), { id, credential: GOOD_CREDENTIAL, typePrefix });
-	node(workflow, 'OpenAI Chat Model').credentials = { openAiApi: { ...REPEAT_OPENAI_CREDENTIAL } };
-	node(workflow, 'AI Agent').typeVersion = agentVersion;
-	delete node(workflow, 'Place a Piopiy call').onError;
-	return workflow;
-}
-
 beforeAll(async () => {
 	await fakeOpenAi.start();
-	await repeatingModel.start();
 	const workflows = [
 		approvalWorkflow(WORKFLOW_ID),
 		...Object.values(VARIANTS).map(({ id, path, review }) => approvalWorkflow(id, path, review)),
-		...Object.entries(REPEAT_AGENTS).map(([version, id]) => repeatWorkflow(id, Number(version))),
 	];
 	stack = await startStack({
 		name: 'interactive-agent',
 		install: 'communityPackage',
 		wrongTokenCredential: false,
 		workflows,
-		credentials: [
-			{ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: fakeOpenAi.apiKey, url: fakeOpenAi.url } },
-			{ ...REPEAT_OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: repeatingModel.apiKey, url: repeatingModel.url } },
-		],
+		credentials: [{ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: fakeOpenAi.apiKey, url: fakeOpenAi.url } }],
 	});
 	await stack.publish(WORKFLOW_ID, `/webhook/${PATH}`);
 	for (const { id, path } of Object.values(VARIANTS)) await stack.publish(id, `/webhook/${path}`);
@@ -89,29 +66,8 @@ afterAll(async () => {
 	await caller.settled();
 	await stack?.stop();
 	await fakeOpenAi.stop();
-	await repeatingModel.stop();
 }, 60_000);
 
-/**
- * The tool results the scripted model received, in order (its last request holds them all), as text:
- * Agent 3.x sends a review's result as JSON (`[{"output": "…"}]`); its `output` is what the model reads.
- */
-function toolResults(model: FakeOpenAi): string[] {
-	const last = model.requests[model.requests.length - 1];
-	const readable = (content: unknown): string => {
-		const text = typeof content === 'string' ? content : JSON.stringify(content);
-		try {
-			const parsed = JSON.parse(text) as unknown;
-			if (Array.isArray(parsed) && parsed.every((entry) => typeof (entry as { output?: unknown })?.output === 'string')) {
-				return parsed.map((entry) => (entry as { output: string }).output).join('\n');
-			}
-		} catch {
-			// Not JSON: the text as sent.
-		}
-		return text;
-	};
-	return (last?.body.messages ?? []).filter((message) => message.role === 'tool').map((message) => readable(message.content));
-}
 
 beforeEach(() => {
 	stack.piopiy.reset();
@@ -203,18 +159,4 @@ describe(`n8n ${N8N_VERSION}: the AI Agent asks a person's approval by phone bef
 		expect(firstOutput(stored, REVIEW_NODE, 'ai_tool')).toMatchObject({ approved: false, decision: 'noAnswer' });
 		process.stderr.write(`[interactive] n8n ${N8N_VERSION} AI Agent review timed out: the model's tool result: ${result.slice(0, 240)}\n`);
 	}, 240_000);
-});
-
-describe(`n8n ${N8N_VERSION}: a repeated tool call, refused, is explained to the model in AI Agent 2.2 and 3.1`, () => {
-	it.each(Object.entries(REPEAT_AGENTS))('AI Agent %s, the tool\'s On Error at its default: one call placed, the second tool result says why', async (version, id) => {
-		repeatingModel.requests.length = 0;
-		const run = await stack.execute(id);
-		expect(run.result.status).toBe('success');
-		expect(stack.piopiy.requests.map((sent) => sent.path)).toEqual(['/voice/ai/call']);
-		const results = toolResults(repeatingModel);
-		expect(results).toHaveLength(2);
-		expect(results[0]).toContain('call_queued');
-		expect(results[1]).toContain('Not sent: this exact call was already made earlier in this run');
-		process.stderr.write(`[interactive] n8n ${N8N_VERSION} AI Agent ${version} repeated tool call: the model's second tool result: ${results[1].slice(0, 200)}\n`);
-	}, 150_000);
 });
