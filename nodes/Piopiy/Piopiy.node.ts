@@ -10,7 +10,7 @@ import {
 
 import { findOperation, operationProperties } from './actions/operations';
 import { router } from './actions/router';
-import { answerWebhooks, receiveAnswer, sendAndWaitForAnswer } from './actions/waiting';
+import { answerWebhooks, receiveAnswer, runWaitingOperation } from './actions/waiting';
 import { requestOptionsField } from './descriptions/requestOptions.description';
 
 export class Piopiy implements INodeType {
@@ -34,7 +34,7 @@ export class Piopiy implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = findOperation(this.getNodeParameter('resource', 0) as string, this.getNodeParameter('operation', 0) as string);
-		if (operation?.waitsForAnswer) return await sendAndWaitForAnswer.call(this);
+		if (operation?.waitsForAnswer) return await runWaitingOperation.call(this);
 		return await router.call(this);
 	}
 

@@ -5,7 +5,7 @@ import { ScriptedCaller, type Question } from '../support/caller';
 import { CALL_ID } from '../support/fixtures';
 import { askWorkflow, firstOutput, startFromWebhook, untilStatus } from './support/executions';
 import { GOOD_CREDENTIAL, N8N_VERSION, startStack, TYPE_PREFIX, type Stack } from './support/stack';
-import { forE2e, readExample, type Workflow } from './support/workflows';
+import { forE2e, node, readExample, type Workflow } from './support/workflows';
 
 /**
  * Asking and waiting in a real n8n (issue 17): published workflows started from their production
@@ -18,8 +18,8 @@ import { forE2e, readExample, type Workflow } from './support/workflows';
 const typePrefix = TYPE_PREFIX.communityPackage;
 const OTHER_CALL_ID = '0f0e0d0c-0b0a-4908-8706-050403020100';
 
-const IDS = { ask: 'E2eAskAndWait001', askShort: 'E2eAskAndWait002', askLoop: 'E2eAskAndWait003', appointment: 'E2eExApptConf001' };
-const PATHS = { ask: 'e2e-ask', askShort: 'e2e-ask-short', askLoop: 'e2e-ask-loop', appointment: 'piopiy-appointment' };
+const IDS = { ask: 'E2eAskAndWait001', askShort: 'E2eAskAndWait002', askLoop: 'E2eAskAndWait003', appointment: 'E2eExApptConf001', freeText: 'E2eExApptFree001' };
+const PATHS = { ask: 'e2e-ask', askShort: 'e2e-ask-short', askLoop: 'e2e-ask-loop', appointment: 'piopiy-appointment', freeText: 'piopiy-appointment-free-text' };
 
 /**
  * Start → Split Out (the posted `questions`) → Loop Over Items (one a pass) → Ask → back to the loop:
@@ -29,14 +29,14 @@ function askInLoopWorkflow(): Workflow {
 	const workflow = askWorkflow({ id: IDS.askLoop, path: PATHS.askLoop, waitLimit: 5, typePrefix });
 	const [start, ask, after] = workflow.nodes as Array<{ name: string; parameters: Record<string, unknown> }>;
 	ask.parameters.callId = "={{ $('Start').first().json.body.call_id }}";
-	const node = (name: string, type: string, typeVersion: number, parameters: object) => ({ id: randomUUID(), name, type, typeVersion, position: [0, 200], parameters });
+	const newNode = (name: string, type: string, typeVersion: number, parameters: object) => ({ id: randomUUID(), name, type, typeVersion, position: [0, 200], parameters });
 	workflow.nodes = [
 		start,
-		node('Questions', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.questions', options: {} }),
-		node('Loop', 'n8n-nodes-base.splitInBatches', 3, { batchSize: 1, options: {} }),
+		newNode('Questions', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.questions', options: {} }),
+		newNode('Loop', 'n8n-nodes-base.splitInBatches', 3, { batchSize: 1, options: {} }),
 		ask,
 		after,
-		node('All asked', 'n8n-nodes-base.noOp', 1, {}),
+		newNode('All asked', 'n8n-nodes-base.noOp', 1, {}),
 	] as Workflow['nodes'];
 	const to = (name: string) => [{ node: name, type: 'main', index: 0 }];
 	workflow.connections = {
@@ -46,6 +46,15 @@ function askInLoopWorkflow(): Workflow {
 		Ask: { main: [to('After the answer')] },
 		'After the answer': { main: [to('Loop')] },
 	};
+	return workflow;
+}
+
+/** The appointment example with Call and Ask's Response Type set to Free Text (issue 20). */
+function freeTextAppointment(): Workflow {
+	const workflow = forE2e(readExample('appointment-confirmation-by-phone.json'), { id: IDS.freeText, credential: GOOD_CREDENTIAL, typePrefix });
+	node(workflow, 'Appointment booked').parameters.path = PATHS.freeText;
+	node(workflow, 'Appointment booked').webhookId = randomUUID();
+	Object.assign(node(workflow, 'Call and ask').parameters, { answerType: 'freeText', message: '=Hello {{ $json.body.name }}, when would suit you for your appointment?' });
 	return workflow;
 }
 
@@ -62,6 +71,7 @@ beforeAll(async () => {
 			askWorkflow({ id: IDS.askShort, path: PATHS.askShort, waitLimit: 0.5, typePrefix }),
 			askInLoopWorkflow(),
 			forE2e(readExample('appointment-confirmation-by-phone.json'), { id: IDS.appointment, credential: GOOD_CREDENTIAL, typePrefix }),
+			freeTextAppointment(),
 		],
 	});
 	stack.piopiy.behaviour = caller.behaviour;
@@ -70,6 +80,7 @@ beforeAll(async () => {
 		[IDS.askShort, PATHS.askShort],
 		[IDS.askLoop, PATHS.askLoop],
 		[IDS.appointment, PATHS.appointment],
+		[IDS.freeText, PATHS.freeText],
 	]) {
 		await stack.publish(id, `/webhook/${path}`);
 	}
@@ -340,5 +351,32 @@ describe(`Call → Call and Ask (sendAndWait) in n8n ${N8N_VERSION}: the appoint
 		expect(output(stored, 'Call and ask')).toMatchObject({ approved: true, decision: 'approved' });
 		// The call was placed once; the resume did not place it again.
 		expect(stack.piopiy.placedCalls()).toHaveLength(1);
+	}, 120_000);
+});
+
+describe(`Call → Call and Ask, Response Type Free Text, in n8n ${N8N_VERSION}`, () => {
+	it.each([
+		['says', { speech: 'Thursday morning would be better' }, 'Thursday morning would be better'],
+		['keys in', { dtmf: '1030#' }, '1030'],
+	])('the person %s the answer: the output has it as text, the other fields kept', async (_how, said, text) => {
+		caller.reset((question) => ({ call_id: question.callId, ...said }));
+		const executionId = await start(IDS.freeText, PATHS.freeText, { name: 'Asha', phone: '+91 98765 43210', when: 'Tuesday at 10 am' });
+		const stored = await until(executionId, 'success');
+		const question = onlyQuestion();
+		const [call] = stack.piopiy.requests;
+		expect(call.violations).toEqual([]);
+		expect(call.body).toMatchObject({
+			pipeline: [{ action: 'play_get_input', prompt: { type: 'say', say: 'Hello Asha, when would suit you for your appointment?' }, input: ['speech', 'dtmf'], dtmf: { min_digits: 1, finish_on_key: '#' } }],
+		});
+		expect(output(stored, 'Call and ask')).toEqual({
+			answered: true,
+			outcome: 'answered',
+			digits: 'dtmf' in said ? said.dtmf : null,
+			speech: 'speech' in said ? said.speech : null,
+			text,
+			call_id: question.callId,
+			response: { call_id: question.callId, ...said },
+		});
+		process.stderr.write(`[interactive] n8n ${N8N_VERSION} call and ask, free text: posted ${JSON.stringify(said)} → text ${JSON.stringify(text)}\n`);
 	}, 120_000);
 });

@@ -37,11 +37,24 @@ test('the same number with the same agent again: refused with words for the mode
 	expect(items[1].json.error).toMatch(/^Not sent: this exact call was already made earlier in this run \(its id: [0-9a-f-]{36}\)\. Repeating it would ring the same person again\. Tell the user it was already done/);
 });
 
-test('without On Error set, the repeat fails the tool call with that message (n8n hands it to the model)', async () => {
-	const { error } = await askedTwice();
+test('without On Error set, the repeat is still an item with the words: AI Agent 2.x gives the model an empty result for a tool that throws', async () => {
+	const { items, error } = await askedTwice();
+	expect(error).toBeUndefined();
 	expect(server.requests).toHaveLength(1);
-	expect(error?.message).toContain('1 call placed, 0 with unknown outcome, 0 refused, 1 not sent');
-	expect(error?.description).toContain('Not sent: this exact call was already made earlier in this run');
+	expect(items.map((item) => item.json.message)).toEqual(['call_queued', 'notSent']);
+	expect(items[1].json.error).toMatch(/^Not sent: this exact call was already made earlier in this run/);
+});
+
+test('without On Error set, bad input from the model is an item that names the field, nothing sent', async () => {
+	const { items, error } = await runPiopiyNode({
+		nodeType: TOOL_TYPE,
+		parameters: aiCallParameters({ toNumber: '={{ $json.phone }}' }),
+		items: [{ phone: 'n/a' }],
+		credentials: server.credentials(),
+	});
+	expect(error).toBeUndefined();
+	expect(server.requests).toHaveLength(0);
+	expect(items).toEqual([{ json: { error: expect.stringMatching(/^To Number in item 0 is not valid: received "n\/a"\. Expected/), message: 'notSent' }, pairedItem: { item: 0 } }]);
 });
 
 test('another agent for the same number is another call', async () => {
@@ -89,4 +102,31 @@ test('the plain node (not a tool) sends a campaign\'s duplicate numbers as the b
 	});
 	expect(items).toHaveLength(2);
 	expect(server.requests).toHaveLength(2);
+});
+
+describe('the waiting operations and the plain tool variant', () => {
+	test('the editor does not offer them to the tool variant; the node and its human review keep Call and Ask', () => {
+		const operationFields = new Piopiy().description.properties.filter((field) => field.name === 'operation' && field.displayOptions?.show?.resource?.includes('call'));
+		const offered = (tool: boolean) =>
+			operationFields
+				.filter((field) => (field.displayOptions?.show?.['@tool'] ?? [tool]).includes(tool))
+				.flatMap((field) => (field.options ?? []).map((option) => (option as { value: string }).value));
+		expect(offered(true)).not.toEqual(expect.arrayContaining(['askAndWait']));
+		expect(offered(true)).not.toContain('sendAndWait');
+		expect(offered(true)).toContain('transfer');
+		expect(offered(false)).toEqual(expect.arrayContaining(['askAndWait', 'sendAndWait', 'transfer']));
+	});
+
+	test('a tool saved with Call and Ask is refused as an item the model reads, nothing sent', async () => {
+		const { items, error, run } = await runPiopiyNode({
+			nodeType: TOOL_TYPE,
+			parameters: { resource: 'call', operation: 'sendAndWait', callerId: '+91 80 4567 8900', toNumber: '+91 98765 43210', message: 'Approve?', promptLanguage: 'en-IN', promptVoiceId: 'anika' },
+			credentials: server.credentials(),
+			executionId: '4714',
+		});
+		expect(error).toBeUndefined();
+		expect(run.status).toBe('success');
+		expect(server.requests).toHaveLength(0);
+		expect(items[0].json).toEqual({ error: expect.stringMatching(/^Call and Ask cannot run as an AI Agent tool: .*Nothing was sent\./), message: 'notSent' });
+	});
 });

@@ -34,6 +34,11 @@ export type CallerScript = (question: Question) => IDataObject | undefined;
 /** Presses 1, as Piopiy would post it: the keys, and the call they were pressed on. */
 export const pressOne: CallerScript = (question) => ({ call_id: question.callId, digits: '1' });
 
+/** Says `words`, as Piopiy would post a speech result (Call and Ask's Free Text). */
+export const says =
+	(words: string): CallerScript =>
+	(question) => ({ call_id: question.callId, speech: words });
+
 export class ScriptedCaller {
 	readonly questions: Question[] = [];
 	readonly posts: CallerPost[] = [];

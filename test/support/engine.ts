@@ -5,6 +5,7 @@ import {
 	Workflow,
 	type ICredentialDataDecryptedObject,
 	type ICredentials,
+	type IConnections,
 	type ICredentialType,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -16,8 +17,10 @@ import {
 	type INodeType,
 	type INodeTypes,
 	type IRun,
+	type ITaskData,
 	type IVersionedNodeType,
 	type IWorkflowExecuteAdditionalData,
+	type IWorkflowSettings,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
@@ -164,6 +167,11 @@ export interface RunOptions {
 	 * cancels the engine's run): n8n stops waiting for the node, which is not itself interrupted.
 	 */
 	stopWhen?: Promise<unknown>;
+	/**
+	 * Another workflow around the two nodes (e.g. test/support/agentReview.ts: the Piopiy node as an
+	 * AI Agent's human review); by default "Test Items" → "Piopiy".
+	 */
+	shape?: (source: INode, piopiy: INode) => { nodes: INode[]; connections: IConnections; settings?: IWorkflowSettings };
 }
 
 export interface RunResult {
@@ -187,6 +195,11 @@ function dataForRetry(failed: IRun): IRun['data'] {
 	return data;
 }
 
+/** A node run's output items: on `main`, or on `ai_tool` where n8n rewires a tool's output (AI Agent). */
+export function nodeOutput(taskData: ITaskData | undefined): INodeExecutionData[] {
+	return taskData?.data?.main?.[0] ?? taskData?.data?.ai_tool?.[0] ?? [];
+}
+
 export async function runPiopiyNode({
 	parameters,
 	items = [{}],
@@ -198,6 +211,7 @@ export async function runPiopiyNode({
 	retryOf,
 	executionId,
 	stopWhen,
+	shape = (first, second) => ({ nodes: [first, second], connections: { [first.name]: { main: [[{ node: second.name, type: 'main', index: 0 }]] } } }),
 }: RunOptions): Promise<RunResult> {
 	const mode: WorkflowExecuteMode = retryOf ? 'retry' : requestedMode;
 	const source: INode = {
@@ -221,8 +235,7 @@ export async function runPiopiyNode({
 	};
 	const workflow = new Workflow({
 		id: 'test',
-		nodes: [source, piopiy],
-		connections: { 'Test Items': { main: [[{ node: 'Piopiy', type: 'main', index: 0 }]] } },
+		...shape(source, piopiy),
 		active: false,
 		nodeTypes,
 	});
@@ -259,7 +272,7 @@ export async function runPiopiyNode({
 	const runs = run.data.resultData.runData.Piopiy ?? [];
 	const taskData = runs[runs.length - 1];
 	return {
-		items: taskData?.data?.main?.[0] ?? [],
+		items: nodeOutput(taskData),
 		error: (taskData?.error ?? run.data.resultData.error) as RunResult['error'],
 		run,
 		engine: { workflow, additionalData, mode },

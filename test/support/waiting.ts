@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 
 import { Piopiy } from '../../nodes/Piopiy/Piopiy.node.js';
-import type { RunResult } from './engine';
+import { nodeOutput, type RunResult } from './engine';
 
 /**
  * The two ways n8n's server goes on with a waiting execution, done over n8n-core's own engine:
@@ -33,7 +33,7 @@ async function goOn(result: RunResult, data: IRunExecutionData) {
 	const run = await new WorkflowExecute(additionalData, mode, data).processRunExecutionData(workflow);
 	const runs = run.data.resultData.runData[NODE_NAME] ?? [];
 	const taskData = runs[runs.length - 1];
-	return { items: taskData?.data?.main?.[0] ?? [], error: taskData?.error ?? run.data.resultData.error, run };
+	return { items: nodeOutput(taskData), error: taskData?.error ?? run.data.resultData.error, run };
 }
 
 /** The wait limit passed without a post. */

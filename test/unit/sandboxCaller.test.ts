@@ -73,4 +73,26 @@ describe('sandbox caller', () => {
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		expect(received).toEqual([{ url: '/webhook-waiting/7/node?signature=abc', body: { call_id: CALL_ID, digits: '42#' } }]);
 	});
+
+	test('words typed in the terminal are spoken: posted as speech (Call and Ask, Free Text)', async () => {
+		const input = new PassThrough();
+		const lines: string[] = [];
+		const caller = startSandboxCaller({ defaultAnswer: 'none', delayMs: 20, input, log: (line) => lines.push(line) });
+		piopiy.behaviour = caller.behaviour;
+		await ask();
+		input.write('not today, call her on Friday\n');
+		await until(() => lines.some((line) => line.includes('said')));
+		caller.stop();
+		expect(received).toEqual([{ url: '/webhook-waiting/7/node?signature=abc', body: { call_id: CALL_ID, speech: 'not today, call her on Friday' } }]);
+		expect(lines.join('\n')).toMatch(/said "not today, call her on Friday" → n8n answered 200/);
+	});
+
+	test('a default answer in words is spoken after the delay', async () => {
+		const caller = startSandboxCaller({ defaultAnswer: 'Thursday would be better', delayMs: 20, log: () => undefined });
+		piopiy.behaviour = caller.behaviour;
+		await ask();
+		await until(() => received.length > 0);
+		caller.stop();
+		expect(received).toEqual([{ url: '/webhook-waiting/7/node?signature=abc', body: { call_id: CALL_ID, speech: 'Thursday would be better' } }]);
+	});
 });

@@ -71,16 +71,23 @@ export function operationProperties(): INodeProperties[] {
 		noDataExpression: true,
 		default: '',
 	};
-	const operationFields = Object.entries(resources).map(
-		([value, resource]): INodeProperties => ({
+	const operationOptions = (operations: Array<[string, PiopiyOperation]>) =>
+		operations.map(([operation, { summary }]): INodePropertyOptions => ({ value: operation, ...summary })).sort(byName);
+	const operationFields = Object.entries(resources).flatMap(([value, resource]): INodeProperties[] => {
+		const all = Object.entries(resource.operations);
+		const forTools = all.filter(([, operation]) => !operation.waitsForAnswer);
+		const field = (operations: Array<[string, PiopiyOperation]>, show: NonNullable<INodeProperties['displayOptions']>['show']) => ({
 			...operationField,
-			displayOptions: { show: { resource: [value] } },
+			displayOptions: { show: { resource: [value], ...show } },
 			default: resource.defaultOperation,
-			options: Object.entries(resource.operations)
-				.map(([operation, { summary }]): INodePropertyOptions => ({ value: operation, ...summary }))
-				.sort(byName),
-		}),
-	);
+			options: operationOptions(operations),
+		});
+		if (forTools.length === all.length) return [field(all, {})];
+		// The AI Agent's plain tool variant (`piopiyTool`, '@tool') does not offer the operations that wait
+		// minutes for a phone answer: a tool call cannot wait. Call and Ask reaches the agent as its
+		// human-review step instead (`piopiyHitlTool`, which n8n derives from the first field).
+		return [field(all, { '@tool': [false] }), field(forTools, { '@tool': [true] })];
+	});
 	const fields = Object.values(resources).flatMap((resource) =>
 		Object.values(resource.operations).flatMap((operation) => operation.description),
 	);

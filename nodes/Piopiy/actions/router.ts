@@ -63,7 +63,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const credentials = (await this.getCredentials('piopiyApi')) as unknown as PiopiyCredentials;
-	const continueOnFail = this.continueOnFail();
+	// As an AI Agent's tool (n8n's `<name>Tool` variants) the output is what the model reads. AI Agent
+	// 2.x (LangChain's AgentExecutor) gives the model an empty result for a tool that throws, so there
+	// every failure comes out as an item that says what happened, whatever On Error says.
+	const continueOnFail = this.continueOnFail() || this.getNode().type.endsWith('Tool');
 	const settings = readExecutionSettings(this);
 	const secrets = [credentials.apiToken, credentials.appSecret];
 

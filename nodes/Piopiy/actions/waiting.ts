@@ -9,10 +9,11 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { DEFAULT_WAIT_LIMIT_MINUTES } from '../descriptions/interactive.description';
+import { APPROVAL_RESPONSE, DEFAULT_WAIT_LIMIT_MINUTES, RESPONSE_TYPE_PARAMETER } from '../descriptions/interactive.description';
 import { ANSWER_CHECK_PARAMETER, ASK_ID_PARAMETER, answerCheck, answerCheckMatches, waitingPathIds } from '../helpers/answerCheck';
 import { InvalidFieldError, attempt, describeReceived } from '../helpers/errors';
-import { decideApproval, isAboutAnotherCall, readCallerAnswer, type CallerAnswer } from '../mapping/answer';
+import { isAboutAnotherCall, readCallerAnswer } from '../mapping/answer';
+import { answerItem, isAgentReview, noAnswerItem, notPlacedReviewItem, operationLabel, type AnswerSettings } from '../mapping/answerOutput';
 import { waitLimitMs } from '../mapping/interactive';
 import type { PiopiyCredentials } from '../transport/types';
 import { RESUME_URL_SECRET_PARAMETERS, redactSecrets, redactSecretsInData, redactSecretsInError } from '../../shared/redact';
@@ -44,10 +45,6 @@ export const answerWebhooks: IWebhookDescription[] = [
 	},
 ];
 
-function operationLabel(operation: string): string {
-	return operation === SEND_AND_WAIT_OPERATION ? 'Call and Ask' : 'Ask and Wait for Input';
-}
-
 /** The wait limit, read and checked before anything is sent. */
 function readWaitLimitMs(context: IExecuteFunctions): number {
 	const minutes = context.getNodeParameter('waitLimit', 0, DEFAULT_WAIT_LIMIT_MINUTES);
@@ -59,17 +56,22 @@ function readWaitLimitMs(context: IExecuteFunctions): number {
 	});
 }
 
-/** The item a time-out outputs: it says plainly that nobody answered, or is an error item saying so. */
-function noAnswerItem(operation: string, asError: boolean, limitMs: number, callId: unknown, askId: string): INodeExecutionData {
-	const minutes = Math.round((limitMs / 60_000) * 10) / 10;
-	const said = `Nobody answered within ${minutes} minute${minutes === 1 ? '' : 's'}`;
-	if (asError) return { json: { error: `${said} (${operationLabel(operation)})`, message: 'noAnswer' }, pairedItem: { item: 0 } };
-	const json: IDataObject = { answered: false, outcome: 'noAnswer', digits: null, speech: null };
-	if (operation === SEND_AND_WAIT_OPERATION) Object.assign(json, { approved: false, decision: 'noAnswer' });
-	json.call_id = typeof callId === 'string' && callId !== '' ? callId : null;
-	json.waitedMinutes = minutes;
-	json.askId = askId;
-	return { json, pairedItem: { item: 0 } };
+/**
+ * What the output items depend on, read the same way when asking and when the answer comes. A value
+ * that cannot be read falls back to the default, since the waiting webhook must not throw.
+ */
+function answerSettings(operation: string, nodeType: string, read: (name: string) => unknown): AnswerSettings {
+	const text = (name: string, fallback: string) => {
+		const value = attempt(() => read(name));
+		return value.ok && value.value !== undefined && value.value !== null ? String(value.value) : fallback;
+	};
+	return {
+		operation,
+		answerType: operation === SEND_AND_WAIT_OPERATION ? text(RESPONSE_TYPE_PARAMETER, APPROVAL_RESPONSE) : APPROVAL_RESPONSE,
+		approve: text('approveKey', '1'),
+		decline: text('declineKey', '2'),
+		agentReview: isAgentReview(nodeType),
+	};
 }
 
 /**
@@ -106,7 +108,8 @@ export async function sendAndWaitForAnswer(this: IExecuteFunctions): Promise<INo
 		return [[{ ...sent, json: { ...sent.json, error: redactSecrets(String(sent.json.error), secrets, RESUME_URL_SECRET_PARAMETERS) } }]];
 	}
 
-	const timedOut = noAnswerItem(operation, asError, limitMs, operation === SEND_AND_WAIT_OPERATION ? sent.json.call_id : callId, askId);
+	const settings = answerSettings(operation, this.getNode().type, (name) => this.getNodeParameter(name, 0));
+	const timedOut = noAnswerItem(settings, asError, limitMs, operation === SEND_AND_WAIT_OPERATION ? sent.json.call_id : callId, askId);
 	// What n8n forwards when the wait limit passes (see above); the answer replaces it when it comes.
 	const executeData = this.getExecuteData();
 	if (executeData) executeData.data = { main: [[timedOut]] };
@@ -114,19 +117,59 @@ export async function sendAndWaitForAnswer(this: IExecuteFunctions): Promise<INo
 	return [[timedOut]];
 }
 
-/** The output item for an answer. */
-export function answerItem(operation: string, answer: CallerAnswer, body: IDataObject, keys: { approve: string; decline: string }): IDataObject {
-	// A post that says nothing was entered (or holds nothing) is no answer, for both operations.
-	const answered = !answer.nothingEntered;
-	const json: IDataObject = { answered, outcome: answered ? 'answered' : 'noAnswer', digits: answer.digits, speech: answer.speech };
-	if (operation === SEND_AND_WAIT_OPERATION) {
-		const decision = decideApproval(answer, keys.approve, keys.decline);
-		Object.assign(json, { approved: decision === 'approved', decision });
+/** An error's message and description, as one text. */
+function reasonOf(error: unknown): string {
+	if (!(error instanceof Error)) return String(error);
+	const { description } = error as { description?: unknown };
+	const message = /[.!?]$/.test(error.message) ? error.message : `${error.message}.`;
+	return typeof description === 'string' && description !== '' ? `${message} ${description}` : message;
+}
+
+/**
+ * Call and Ask as the AI Agent's human review (n8n 2.x, `piopiyHitlTool`). n8n turns a failed review
+ * node into "User rejected the tool call", so an approval call that could not be placed (bad input,
+ * Piopiy refusing, the network) comes out as an item that tells the model so (notPlacedReviewItem).
+ */
+async function askForAgentReview(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	// In the legacy order n8n resumes the agent before it runs the review node (handleRequest in
+	// n8n-core): the agent reads "rejected" whatever the person presses, and the call would come after
+	// the agent has moved on. n8n's own review nodes fare the same; this one says so before calling.
+	if (this.getWorkflowSettings().executionOrder !== 'v1') {
+		throw new NodeOperationError(
+			this.getNode(),
+			'Call and Ask as the AI Agent\'s human review needs the workflow setting Execution Order set to "v1 (recommended)": nothing was sent',
+			{
+				description:
+					'This workflow has no execution order (it was made in an older n8n), so n8n runs it in the legacy order, where the AI Agent goes on before its human review has run. Open the workflow\'s Settings, set Execution Order to "v1 (recommended)", save, and run again.',
+			},
+		);
 	}
-	json.call_id = answer.callId;
-	// As it came, except a resume URL Piopiy may echo: its signature and check would resume the run.
-	json.response = redactSecretsInData(body, [], RESUME_URL_SECRET_PARAMETERS);
-	return json;
+	let output: INodeExecutionData[][];
+	try {
+		output = await sendAndWaitForAnswer.call(this);
+	} catch (error) {
+		return [[notPlacedReviewItem(reasonOf(error))]];
+	}
+	const [first] = output[0] ?? [];
+	// An error item without `chatInput` is a failed request (Continue On Fail), not the time-out's item.
+	if (first && first.json.error !== undefined && first.json.chatInput === undefined) {
+		return [[notPlacedReviewItem(String(first.json.error))]];
+	}
+	return output;
+}
+
+/** Runs Ask and Wait for Input or Call and Ask, as a node or as the AI Agent's human review. */
+export async function runWaitingOperation(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const { type } = this.getNode();
+	if (isAgentReview(type)) return await askForAgentReview.call(this);
+	// The plain tool variant does not offer these operations (actions/operations.ts); a workflow saved
+	// before that still reaches here. Said as items: that is what the model reads.
+	if (type.endsWith('Tool')) {
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const error = `${operationLabel(operation)} cannot run as an AI Agent tool: it waits minutes for a phone answer, and a tool call cannot wait. Nothing was sent. To have a person approve a tool call by phone, connect Call and Ask to that tool as its human review (n8n 2.x).`;
+		return [this.getInputData().map((_, item) => ({ json: { error, message: 'notSent' }, pairedItem: { item } }))];
+	}
+	return await sendAndWaitForAnswer.call(this);
 }
 
 /**
@@ -196,13 +239,10 @@ export async function receiveAnswer(this: IWebhookFunctions): Promise<IWebhookRe
 		return { noWebhookResponse: true };
 	}
 	if (!answer.callId) answer.callId = callAsked ?? null;
-	const key = (name: string, fallback: string) => {
-		const value = attempt(() => this.getNodeParameter(name, fallback));
-		return value.ok ? String(value.value) : fallback;
-	};
-	const keys = { approve: key('approveKey', '1'), decline: key('declineKey', '2') };
+	const settings = answerSettings(operation, this.getNode().type, (name) => this.getNodeParameter(name));
 	return {
 		webhookResponse: { received: true },
-		workflowData: [[{ json: answerItem(operation, answer, body, keys), pairedItem: { item: 0 } }]],
+		// As it came, except a resume URL Piopiy may echo: its signature and check would resume the run.
+		workflowData: [[{ json: answerItem(answer, redactSecretsInData(body, [], RESUME_URL_SECRET_PARAMETERS), settings), pairedItem: { item: 0 } }]],
 	};
 }

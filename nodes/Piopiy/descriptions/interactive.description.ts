@@ -17,8 +17,18 @@ export function questionFields(show: Show): INodeProperties[] {
 	return [...promptFields(show), inputModesField(show), dtmfSettingsField(show), retriesField(show)];
 }
 
-/** The question of Call and Ask: a spoken message, answered with one key. */
+/**
+ * Call and Ask's Response Type. Not named `responseType`: n8n's human-review tool variant
+ * (`piopiyHitlTool`) hides a field of that name and forces "approval", and Free Text must stay
+ * available there so that the person's words reach the AI Agent.
+ */
+export const RESPONSE_TYPE_PARAMETER = 'answerType';
+export const APPROVAL_RESPONSE = 'approval';
+export const FREE_TEXT_RESPONSE = 'freeText';
+
+/** The question of Call and Ask: a spoken message, answered with one key (Approval) or in words (Free Text). */
 export function approvalFields(show: Show): INodeProperties[] {
+	const approvalOnly = { show: { ...show, [RESPONSE_TYPE_PARAMETER]: [APPROVAL_RESPONSE] } };
 	// The message is named `message`: n8n's human-review tools (AI Agent) fill that field themselves.
 	const voiceFields = promptFields(show)
 		.filter((field) => ['promptLanguage', 'promptVoiceId', 'promptSpeed'].includes(field.name))
@@ -37,12 +47,32 @@ export function approvalFields(show: Show): INodeProperties[] {
 		},
 		...voiceFields,
 		{
+			displayName: 'Response Type',
+			name: RESPONSE_TYPE_PARAMETER,
+			type: 'options',
+			default: APPROVAL_RESPONSE,
+			description: 'How the person answers',
+			displayOptions: { show },
+			options: [
+				{
+					name: 'Approval',
+					value: APPROVAL_RESPONSE,
+					description: 'One key approves, another declines (approved: true or false)',
+				},
+				{
+					name: 'Free Text',
+					value: FREE_TEXT_RESPONSE,
+					description: 'The person says the answer (speech), or keys it in and presses #; the output has it as text',
+				},
+			],
+		},
+		{
 			displayName: 'Approve Key',
 			name: 'approveKey',
 			type: 'string',
 			default: '1',
 			description: 'The one key that approves: 0-9 or * (# is the finish key, which ends the input)',
-			displayOptions: { show },
+			displayOptions: approvalOnly,
 		},
 		{
 			displayName: 'Decline Key',
@@ -50,7 +80,7 @@ export function approvalFields(show: Show): INodeProperties[] {
 			type: 'string',
 			default: '2',
 			description: 'The one key that declines: 0-9 or *, not the Approve Key',
-			displayOptions: { show },
+			displayOptions: approvalOnly,
 		},
 		{
 			displayName: 'Say Which Keys to Press',
@@ -58,7 +88,7 @@ export function approvalFields(show: Show): INodeProperties[] {
 			type: 'boolean',
 			default: true,
 			description: 'Whether "Press 1 to approve, or 2 to decline." is spoken after the message',
-			displayOptions: { show },
+			displayOptions: approvalOnly,
 		},
 	];
 }

@@ -29,27 +29,49 @@ export interface ApprovalUi extends AppCallUi {
 	promptLanguage?: unknown;
 	promptVoiceId?: unknown;
 	promptSpeed?: unknown;
+	/** Response Type: `approval` (one key, the default) or `freeText` (words, spoken or keyed). */
+	answerType?: unknown;
 	approveKey: unknown;
 	declineKey: unknown;
 	sayKeys?: unknown;
 }
 
-/** Call and Ask: a PCMO call whose pipeline speaks the message and takes one key. */
-export function buildCallAndAskRequest(ui: ApprovalUi, resumeUrl: string, credentialAppId?: string): PiopiyRequest {
+/**
+ * Free Text: speech first, keys as well (a person in a noisy place may key in a number), ended by #.
+ * Piopiy publishes no speech settings for Play and Get Input (CONTRACT.md), so none are sent.
+ */
+const FREE_TEXT_INPUT: Pick<QuestionUi, 'inputModes' | 'dtmfSettings'> = {
+	inputModes: ['speech', 'dtmf'],
+	dtmfSettings: { minDigits: 1, finishOnKey: '#' },
+};
+
+function approvalInput(ui: ApprovalUi, message: unknown): Pick<QuestionUi, 'promptText' | 'inputModes' | 'dtmfSettings'> {
 	const badKey = approvalKeysProblem(ui.approveKey, ui.declineKey);
 	if (badKey) {
 		throw new InvalidFieldError(badKey, badKey === 'Approve Key' ? ui.approveKey : ui.declineKey, APPROVAL_KEY_EXPECTED);
 	}
-	const message = typeof ui.message === 'string' ? ui.message.trim() : ui.message;
 	const keys = `Press ${String(ui.approveKey)} to approve, or ${String(ui.declineKey)} to decline.`;
+	return {
+		promptText: ui.sayKeys === false || typeof message !== 'string' || message === '' ? message : `${message} ${keys}`,
+		inputModes: ['dtmf'],
+		dtmfSettings: { minDigits: 1, maxDigits: 1 },
+	};
+}
+
+/** Call and Ask: a PCMO call whose pipeline speaks the message and takes one key, or the person's words. */
+export function buildCallAndAskRequest(ui: ApprovalUi, resumeUrl: string, credentialAppId?: string): PiopiyRequest {
+	const message = typeof ui.message === 'string' ? ui.message.trim() : ui.message;
+	const answerType = ui.answerType ?? 'approval';
+	if (answerType !== 'approval' && answerType !== 'freeText') {
+		throw new InvalidFieldError('Response Type', answerType, '"approval" or "freeText"');
+	}
+	const input = answerType === 'freeText' ? { promptText: message, ...FREE_TEXT_INPUT } : approvalInput(ui, message);
 	const question: QuestionUi = {
 		promptType: 'say',
-		promptText: ui.sayKeys === false || typeof message !== 'string' || message === '' ? message : `${message} ${keys}`,
 		promptLanguage: ui.promptLanguage,
 		promptVoiceId: ui.promptVoiceId,
 		promptSpeed: ui.promptSpeed ?? 1,
-		inputModes: ['dtmf'],
-		dtmfSettings: { minDigits: 1, maxDigits: 1 },
+		...input,
 	};
 	return buildPcmoCallRequest({ ...ui, pipeline: { actions: [askAction(question, resumeUrl)] } }, credentialAppId);
 }

@@ -107,3 +107,24 @@ export class FakeOpenAi {
 		);
 	}
 }
+
+/**
+ * The tool results the scripted model received, in order (its last request holds them all), as text:
+ * Agent 3.x sends a review's result as JSON (`[{"output": "…"}]`); its `output` is what the model reads.
+ */
+export function toolResults(model: FakeOpenAi): string[] {
+	const last = model.requests[model.requests.length - 1];
+	const readable = (content: unknown): string => {
+		const text = typeof content === 'string' ? content : JSON.stringify(content);
+		try {
+			const parsed = JSON.parse(text) as unknown;
+			if (Array.isArray(parsed) && parsed.every((entry) => typeof (entry as { output?: unknown })?.output === 'string')) {
+				return parsed.map((entry) => (entry as { output: string }).output).join('\n');
+			}
+		} catch {
+			// Not JSON: the text as sent.
+		}
+		return text;
+	};
+	return (last?.body.messages ?? []).filter((message) => message.role === 'tool').map((message) => readable(message.content));
+}

@@ -15,7 +15,7 @@ export const callCallAndAsk: PiopiyOperation = {
 	summary: {
 		name: 'Call and Ask',
 		action: 'Call a person and wait for approval',
-		description: 'Call a number, speak a message and wait in this execution for the key that approves or declines',
+		description: 'Call a number, speak a message and wait in this execution for the key that approves or declines, or for the words the person says',
 	},
 	// It places a call: never sent twice.
 	effect: 'placesCall',
@@ -30,6 +30,7 @@ export const callCallAndAsk: PiopiyOperation = {
 			promptLanguage: '',
 			promptVoiceId: '',
 			promptSpeed: 1,
+			answerType: 'approval',
 			approveKey: '1',
 			declineKey: '2',
 			sayKeys: true,
