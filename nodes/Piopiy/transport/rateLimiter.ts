@@ -1,16 +1,18 @@
 import { MONOTONIC_CLOCK, type Clock } from './clock';
 
 const WINDOW_MS = 1000;
-/** After each quiet second, the learned rate grows by this factor, to find out if Piopiy allows more. */
-const PROBE_GROWTH = 1.05;
+/**
+ * After a 429 the rate is what Piopiy accepted in the last second, less this share: a rate just
+ * under the limit, so that the jitter of a busy machine does not push a request over it.
+ */
+const CUT = 0.01;
+/** While no 429 comes, the rate grows by this share a second, to find out whether Piopiy allows more. */
+const PROBE_GROWTH = 0.002;
 /**
  * After this many quiet seconds the limit is probably no longer there (another campaign sharing it has
- * finished), so the rate grows faster: by FREED_GROWTH a second. Measured with four executions sharing
- * a 20/s limit: with 5% a second throughout, the last campaign took 25 s to climb from its 3/s share
- * back to 8/s, and the whole run reached 0.76 of the limit; with this, 0.85-0.88. One campaign alone
- * is unchanged (bench (b): 0.938).
+ * finished), so the rate grows faster: by FREED_GROWTH a second.
  */
-const QUIET_SECONDS_BEFORE_FAST_PROBE = 3;
+const QUIET_SECONDS_BEFORE_FAST_PROBE = 4;
 const FREED_GROWTH = 1.25;
 /** Waits shorter than a timer tick are not worth a timer: the request goes now. */
 const MIN_WAIT_MS = 1;
@@ -74,14 +76,19 @@ export class RateLimiter {
 		return true;
 	}
 
-	/** Tells the limiter how Piopiy answered; only a 429 lowers the rate. */
-	recordReply(rateLimited: boolean, now = this.clock.now()): void {
+	/**
+	 * Tells the limiter how Piopiy answered a request started at `sentAt`; only a 429 lowers the rate,
+	 * and only once per round: a 429 to a request started before the last cut was paced at the old
+	 * rate and says nothing about the new one.
+	 */
+	recordReply(rateLimited: boolean, now = this.clock.now(), sentAt = now): void {
 		while (this.acceptedAt.length > 0 && this.acceptedAt[0] <= now - WINDOW_MS) this.acceptedAt.shift();
 		if (!rateLimited) {
 			this.acceptedAt.push(now);
 			return;
 		}
-		this.learnedPerSecond = Math.max(1, this.acceptedAt.length);
+		if (this.learnedPerSecond !== undefined && sentAt < this.learnedAt) return;
+		this.learnedPerSecond = Math.max(1, Math.min(this.acceptedPerSecond(), this.learnedLimit(now)) * (1 - CUT));
 		this.learnedAt = now;
 	}
 
@@ -93,15 +100,30 @@ export class RateLimiter {
 	/** The rate in force now, or undefined for no limit. Always a positive finite number when defined. */
 	currentLimit(now = this.clock.now()): number | undefined {
 		const cap = this.options.capPerSecond > 0 ? this.options.capPerSecond : Infinity;
-		let learned = Infinity;
-		if (this.learnedPerSecond !== undefined) {
-			// Never negative: a learned rate only grows back, whatever the clock does.
-			const quietSeconds = Math.max(0, Math.floor((now - this.learnedAt) / WINDOW_MS));
-			const slow = Math.min(quietSeconds, QUIET_SECONDS_BEFORE_FAST_PROBE);
-			learned = this.learnedPerSecond * PROBE_GROWTH ** slow * FREED_GROWTH ** (quietSeconds - slow);
-		}
+		const learned = this.learnedLimit(now);
 		const limit = Math.min(cap, learned, this.pacedPerSecond());
 		return Number.isFinite(limit) && limit > 0 ? limit : undefined;
+	}
+
+	/**
+	 * The rate Piopiy accepted over the last second. Before the first cut, the count: requests went out
+	 * unpaced, in bursts. After it, from the spacing of the replies: a count of whole requests in a
+	 * window is off by up to one (5% at 20/s), the spacing is not; never more than one over the count.
+	 */
+	private acceptedPerSecond(): number {
+		const count = this.acceptedAt.length;
+		if (this.learnedPerSecond === undefined || count < 2) return count;
+		const spanMs = this.acceptedAt[count - 1] - this.acceptedAt[0];
+		return spanMs > 0 ? Math.min(count + 1, ((count - 1) * WINDOW_MS) / spanMs) : count;
+	}
+
+	/** The rate learned from 429s, grown by the quiet time since the last cut; Infinity before any 429. */
+	private learnedLimit(now: number): number {
+		if (this.learnedPerSecond === undefined) return Infinity;
+		// Never negative: a learned rate only grows back, whatever the clock does.
+		const quietSeconds = Math.max(0, (now - this.learnedAt) / WINDOW_MS);
+		const slow = Math.min(quietSeconds, QUIET_SECONDS_BEFORE_FAST_PROBE);
+		return this.learnedPerSecond * (1 + PROBE_GROWTH) ** slow * FREED_GROWTH ** (quietSeconds - slow);
 	}
 
 	/**

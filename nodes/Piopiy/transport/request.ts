@@ -161,7 +161,7 @@ export async function sendUntilSettled(
 		history.attempts++;
 		if (outcome.kind === 'reply') {
 			const rateLimited = outcome.statusCode === 429;
-			rateLimiter.recordReply(rateLimited);
+			rateLimiter.recordReply(rateLimited, clock.now(), startedAt);
 			if (!rateLimited) rateLimiter.recordRoundTrip(clock.now() - startedAt);
 		}
 		history.elapsedMs = clock.now() - firstStartedAt;
