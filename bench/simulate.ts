@@ -5,6 +5,7 @@ import { RateLimiter } from '../nodes/Piopiy/transport/rateLimiter';
 import { sendUntilSettled } from '../nodes/Piopiy/transport/request';
 import { DEFAULT_RETRY_SETTINGS, type AttemptOutcome } from '../nodes/Piopiy/transport/retryPolicy';
 import { seededRandom } from '../test/support/faults';
+import { fairShares, ratioToLimit, type AcceptedRequest } from '../test/support/sharedLimit';
 
 /**
  * `npm run bench:simulate`: the node's real limiter and retry loop (`sendUntilSettled`) in virtual
@@ -49,7 +50,7 @@ type ServerKind = 'rolling window' | 'fixed window' | 'token bucket';
 
 /** A Piopiy that accepts `perSecond` requests; the stand-in's rule is the rolling window. */
 class ModelServer {
-	readonly accepted: Array<{ at: number; campaign: number }> = [];
+	readonly accepted: AcceptedRequest[] = [];
 	refused = 0;
 	private readonly window: number[] = [];
 	private tokens: number;
@@ -150,30 +151,17 @@ export async function simulate(scenario: SimulatedScenario): Promise<SimulatedRe
 	const clock = new VirtualClock();
 	const server = new ModelServer(scenario.server, scenario.limitPerSecond);
 	const random = seededRandom(scenario.seed);
-	const campaigns = scenario.campaigns.map((_, campaign) => runCampaign(clock, server, scenario, campaign, random));
-	const settled = await clock.run(Promise.all(campaigns));
+	const running = scenario.campaigns.map((_, campaign) => runCampaign(clock, server, scenario, campaign, random));
+	const settled = await clock.run(Promise.all(running));
 	const total = scenario.campaigns.reduce((sum, campaign) => sum + campaign.leads, 0);
-	const accepted = server.accepted;
-	const times = accepted.map((request) => request.at);
-	const L = scenario.limitPerSecond;
-	// As the e2e test counts it: n calls in a span of s seconds under L per rolling second, at best (n - L) / s = L.
-	const span = (Math.max(...times) - Math.min(...times)) / 1000;
-	const ratio = (accepted.length - L) / span / L;
-	const firsts = scenario.campaigns.map((_, c) => Math.min(...accepted.filter((r) => r.campaign === c).map((r) => r.at)));
-	const lasts = scenario.campaigns.map((_, c) => Math.max(...accepted.filter((r) => r.campaign === c).map((r) => r.at)));
-	const from = Math.max(...firsts);
-	const to = Math.min(...lasts);
-	const during = accepted.filter((request) => request.at >= from && request.at <= to);
-	const fairShares = scenario.campaigns.map(
-		(_, c) => (during.filter((r) => r.campaign === c).length * scenario.campaigns.length) / Math.max(1, during.length),
-	);
+	const campaigns = scenario.campaigns.map((_, campaign) => campaign);
 	return {
 		scenario: scenario.name,
-		ratio,
-		'429 share': server.refused / (server.refused + accepted.length),
-		duplicates: accepted.length - total,
+		ratio: ratioToLimit(server.accepted, scenario.limitPerSecond),
+		'429 share': server.refused / (server.refused + server.accepted.length),
+		duplicates: server.accepted.length - total,
 		lost: total - settled.reduce((sum, count) => sum + count, 0),
-		fairShares,
+		fairShares: fairShares(server.accepted, campaigns),
 	};
 }
 
