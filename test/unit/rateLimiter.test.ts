@@ -1,5 +1,5 @@
 import { MONOTONIC_CLOCK, type Clock } from '../../nodes/Piopiy/transport/clock';
-import { RateLimiter, type RateLimiterOptions } from '../../nodes/Piopiy/transport/rateLimiter';
+import { exhaustedForMs, RateLimiter, type RateLimiterOptions } from '../../nodes/Piopiy/transport/rateLimiter';
 
 const limiter = (options: Partial<RateLimiterOptions>) => new RateLimiter({ capPerSecond: 0, concurrency: 1, ...options });
 
@@ -197,6 +197,47 @@ describe('RateLimiter', () => {
 			expect(await rateLimiter.waitForTurn(Infinity, NaN)).toBe(true);
 			expect(clock.sleeps.every((ms) => Number.isFinite(ms) && ms >= 0)).toBe(true);
 		});
+	});
+});
+
+describe('rate-limit headers, where a server sends them', () => {
+	const epochMs = Date.parse('2026-12-01T10:00:00Z');
+	test.each([
+		[{ 'ratelimit-remaining': '0', 'ratelimit-reset': '2' }, 2000],
+		[{ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '0.5' }, 500],
+		[{ 'x-ratelimit-remaining': ['0'], 'x-ratelimit-reset': String(epochMs / 1000 + 3) }, 3000], // Unix seconds
+		[{ 'ratelimit-remaining': '0', 'ratelimit-reset': String(epochMs / 1000 - 10) }, 0], // already past
+		[{ 'ratelimit-remaining': '0', 'ratelimit-reset': '86400' }, 60_000], // a day: capped at a minute
+	])('none left until the reset: %p pauses %p ms', (headers, ms) => {
+		expect(exhaustedForMs(headers, epochMs)).toBe(ms);
+	});
+
+	test.each([
+		[{}],
+		[{ 'ratelimit-remaining': '3', 'ratelimit-reset': '2' }],
+		[{ 'ratelimit-remaining': '0' }],
+		[{ 'ratelimit-remaining': '0', 'ratelimit-reset': 'soon' }],
+		[{ 'ratelimit-remaining': '-1', 'ratelimit-reset': '2' }],
+		[{ 'ratelimit-remaining': { n: 0 }, 'ratelimit-reset': '2' }],
+	])('no pause from %p', (headers) => {
+		expect(exhaustedForMs(headers as Record<string, unknown>, epochMs)).toBeUndefined();
+	});
+
+	test('the pause holds every start until the reset, bounded, and a retry past its deadline does not take it', async () => {
+		const clock = { t: 10_000, sleeps: [] as number[] } as Clock & { t: number; sleeps: number[] };
+		clock.now = () => clock.t;
+		clock.sleep = async (ms: number) => {
+			clock.sleeps.push(ms);
+			clock.t += ms;
+		};
+		const rateLimiter = limiter({ clock });
+		rateLimiter.recordHeaders({ 'ratelimit-remaining': '0', 'ratelimit-reset': '2' });
+		expect(await rateLimiter.waitForTurn(clock.t + 1000)).toBe(false);
+		expect(clock.sleeps).toEqual([]);
+		expect(await rateLimiter.waitForTurn()).toBe(true);
+		expect(clock.sleeps).toEqual([2000]);
+		expect(await rateLimiter.waitForTurn()).toBe(true); // the reset has passed: no wait
+		expect(clock.sleeps).toEqual([2000]);
 	});
 });
 

@@ -23,6 +23,31 @@ const MIN_WAIT_MS = 1;
  */
 const PACE_HEADROOM = 1.5;
 
+/** The longest pause a rate-limit header may impose at a time: a wrong reset must not stall a campaign. */
+const MAX_ANNOUNCED_PAUSE_MS = 60_000;
+
+function header(headers: Record<string, unknown>, name: string): string | undefined {
+	const value = headers[name] ?? headers[`x-${name}`];
+	const first = Array.isArray(value) ? value[0] : value;
+	return typeof first === 'string' || typeof first === 'number' ? String(first).trim() : undefined;
+}
+
+/**
+ * How long until the server takes requests again, when its headers say none are left: `remaining`
+ * 0 and a `reset` in seconds (a count of seconds, or a Unix time in seconds when it is that large).
+ * Undefined when the headers are absent, say some are left, or cannot be read.
+ */
+export function exhaustedForMs(headers: Record<string, unknown>, epochMs = Date.now()): number | undefined {
+	const remaining = header(headers, 'ratelimit-remaining');
+	const reset = header(headers, 'ratelimit-reset');
+	if (remaining === undefined || reset === undefined || !/^\d+$/.test(remaining) || Number(remaining) > 0) return undefined;
+	if (!/^\d+(\.\d+)?$/.test(reset)) return undefined;
+	const seconds = Number(reset);
+	// Nobody waits 30 years: a value that large is a point in time (Unix seconds), not a duration.
+	const ms = seconds > 1e9 ? seconds * 1000 - epochMs : seconds * 1000;
+	return Number.isFinite(ms) ? Math.min(MAX_ANNOUNCED_PAUSE_MS, Math.max(0, ms)) : undefined;
+}
+
 export interface RateLimiterOptions {
 	/** The user's Max Requests per Second; 0 means none. */
 	capPerSecond: number;
@@ -47,6 +72,7 @@ export interface RateLimiterOptions {
  */
 export class RateLimiter {
 	private nextStartAt = 0;
+	private pausedUntil = -Infinity;
 	private learnedPerSecond: number | undefined;
 	private learnedAt = 0;
 	private readonly acceptedAt: number[] = [];
@@ -64,16 +90,29 @@ export class RateLimiter {
 	 * and it ends at once when `stop` aborts (the caller then checks it before sending).
 	 */
 	async waitForTurn(deadline = Infinity, now = this.clock.now(), stop?: AbortSignal): Promise<boolean> {
+		// A pause the server announced (see recordHeaders); never longer than MAX_ANNOUNCED_PAUSE_MS from now.
+		const pausedUntil = Math.min(this.pausedUntil, now + MAX_ANNOUNCED_PAUSE_MS);
 		const perSecond = this.currentLimit(now);
-		if (perSecond === undefined) return true;
-		const interval = 1000 / perSecond;
+		const interval = perSecond === undefined ? 0 : 1000 / perSecond;
 		// A turn booked further ahead than that was booked at a lower rate (or on a clock that jumped):
 		// it must not hold a request up.
-		const startAt = Math.max(now, Math.min(this.nextStartAt, now + interval * Math.max(1, this.options.concurrency)));
+		const booked = Math.min(this.nextStartAt, now + interval * Math.max(1, this.options.concurrency));
+		const startAt = Math.max(now, pausedUntil, perSecond === undefined ? now : booked);
 		if (startAt > now && startAt > deadline) return false;
-		this.nextStartAt = startAt + interval;
+		if (perSecond !== undefined) this.nextStartAt = startAt + interval;
 		if (startAt - now >= MIN_WAIT_MS) await this.clock.sleep(startAt - now, stop);
 		return true;
+	}
+
+	/**
+	 * Reads the rate-limit headers a server may send with any reply (`RateLimit-Remaining` and
+	 * `RateLimit-Reset`, or their `X-RateLimit-` forms): none left until the reset means no request
+	 * starts before it. Piopiy's are unknown, so nothing depends on them: without them the 429s teach
+	 * the same, one refusal later.
+	 */
+	recordHeaders(headers: Record<string, unknown>, now = this.clock.now(), epochMs = Date.now()): void {
+		const resetMs = exhaustedForMs(headers, epochMs);
+		if (resetMs !== undefined && Number.isFinite(now)) this.pausedUntil = Math.max(this.pausedUntil, now + resetMs);
 	}
 
 	/**

@@ -162,6 +162,7 @@ export async function sendUntilSettled(
 		if (outcome.kind === 'reply') {
 			const rateLimited = outcome.statusCode === 429;
 			rateLimiter.recordReply(rateLimited, clock.now(), startedAt);
+			rateLimiter.recordHeaders(outcome.headers);
 			if (!rateLimited) rateLimiter.recordRoundTrip(clock.now() - startedAt);
 		}
 		history.elapsedMs = clock.now() - firstStartedAt;
