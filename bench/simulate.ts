@@ -98,6 +98,8 @@ export interface SimulatedScenario {
 	/** Each campaign: its leads, and when it starts (ms). Campaigns share nothing but the server. */
 	campaigns: Array<{ leads: number; startAtMs: number }>;
 	concurrency?: number;
+	/** The node's Max Requests per Second; 0 or undefined for none (the default). */
+	capPerSecond?: number;
 	/** Up to this many ms added at random to each one-way trip (a busy CPU, a network). */
 	jitterMs: number;
 	seed: number;
@@ -123,7 +125,7 @@ async function runCampaign(
 	const { leads, startAtMs } = scenario.campaigns[campaign];
 	await clock.sleep(startAtMs);
 	const concurrency = scenario.concurrency ?? DEFAULT_CONCURRENCY;
-	const rateLimiter = new RateLimiter({ capPerSecond: 0, concurrency, clock });
+	const rateLimiter = new RateLimiter({ capPerSecond: scenario.capPerSecond ?? 0, concurrency, clock });
 	const trip = async () => await clock.sleep(scenario.latencyMs / 2 + random() * scenario.jitterMs);
 	const send = async (): Promise<AttemptOutcome> => {
 		await trip();
@@ -183,6 +185,16 @@ export const simulatedScenarios = (seed: number, jitterMs: number): SimulatedSce
 		limitPerSecond: 20,
 		latencyMs: 100,
 		campaigns: [0, 1, 2, 3].map((c) => ({ leads: 250, startAtMs: c * 150 })),
+		jitterMs,
+		seed,
+	},
+	{
+		name: '(q) the same, each campaign with Max Requests per Second 4.9',
+		server: 'rolling window',
+		limitPerSecond: 20,
+		latencyMs: 100,
+		campaigns: [0, 1, 2, 3].map((c) => ({ leads: 250, startAtMs: c * 150 })),
+		capPerSecond: 4.9,
 		jitterMs,
 		seed,
 	},
