@@ -127,6 +127,7 @@ export class RateLimiter {
 	 * rate and says nothing about the new one.
 	 */
 	recordReply(rateLimited: boolean, now = this.clock.now(), sentAt = now): void {
+		if (!Number.isFinite(now)) return; // no time, no measurement
 		while (this.acceptedAt.length > 0 && this.acceptedAt[0] <= now - WINDOW_MS) this.acceptedAt.shift();
 		if (!rateLimited) {
 			this.acceptedAt.push(now);
