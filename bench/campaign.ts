@@ -10,7 +10,8 @@ import { RSS_AGAIN, scenarios, WARM_UP, type Scenario } from './scenarios';
 /**
  * `npm run bench`: the AI Call operation over many items through n8n's engine against the Piopiy
  * stand-in, one line per scenario. Figures, not pass/fail. Each run is a fresh process (bench/runner.ts)
- * so no scenario inherits another's heap or compiled code. Optional argument: a scenario-name prefix.
+ * so no scenario inherits another's heap or compiled code. Optional argument: a scenario-name prefix
+ * (the only way to run (s), 100,000 leads, which takes minutes).
  */
 
 async function runInFreshProcess(scenario: Scenario): Promise<RunLine> {
@@ -76,7 +77,7 @@ async function main() {
 	);
 	const cpuPerItem: Record<string, number> = {};
 	for (const scenario of scenarios) {
-		if (only && !scenario.name.startsWith(only)) continue;
+		if (only ? !scenario.name.startsWith(only) : scenario.onlyWhenNamed) continue;
 		const line = await measure(scenario);
 		if (scenario.latencyMs === 0) cpuPerItem[scenario.reference ? 'baseline' : 'node'] = line['cpu µs/item'];
 		process.stdout.write(`${JSON.stringify(line)}\n`);

@@ -85,6 +85,8 @@ async function runScenario(child: ChildProcess, credentials: ICredentialDataDecr
 		'429s': report.rateLimited,
 		invalidBodies: report.invalid,
 		'cpu µs/item': Math.round((cpu.user + cpu.system) / items),
+		'items/s first tenth': report.perSecondFirstTenth.toFixed(1),
+		'items/s last tenth': report.perSecondLastTenth.toFixed(1),
 		'peak RSS growth': `${((rssPeak - rssBefore) / 1024 / 1024).toFixed(1)} MB`,
 		'heap held after GC': `${(heapHeld / 1024 / 1024).toFixed(1)} MB`,
 	};

@@ -1,4 +1,4 @@
-/** The benchmark's scenarios (`npm run bench`); the issue's (a), (b) and (c). */
+/** The benchmark's scenarios (`npm run bench`); the issues' (a), (b), (c) and (s). */
 export interface Scenario {
 	name: string;
 	items: number;
@@ -21,6 +21,8 @@ export interface Scenario {
 	 * has run workflows before has already grown it.
 	 */
 	againInSameProcess?: boolean;
+	/** Too long for the default run (minutes): only run when named, e.g. `npm run bench -- "(s)"`. */
+	onlyWhenNamed?: boolean;
 }
 
 /** The key of the memory figure of `againInSameProcess`. */
@@ -47,6 +49,12 @@ export const scenarios: Scenario[] = [
 		reference: true,
 		runs: 3,
 		againInSameProcess: true,
+	},
+	{
+		name: '(s) one campaign of 100,000 leads, no latency, default options',
+		items: 100_000,
+		latencyMs: 0,
+		onlyWhenNamed: true,
 	},
 ];
 

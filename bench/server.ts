@@ -16,6 +16,15 @@ export interface ServerReport {
 	/** Calls placed per number, duplicates counted. */
 	duplicates: number;
 	placedNumbers: number;
+	/** Accepted calls a second in the first and the last tenth of them (by arrival): does the pace hold? */
+	perSecondFirstTenth: number;
+	perSecondLastTenth: number;
+}
+
+/** Calls a second over `times[from..to)`, sorted arrival times in ms. */
+function perSecond(times: number[], from: number, to: number): number {
+	const spanMs = times[to - 1] - times[from];
+	return spanMs > 0 ? ((to - from - 1) * 1000) / spanMs : 0;
 }
 
 async function main() {
@@ -38,12 +47,16 @@ async function main() {
 			const number = (request.body as { to_number: string }).to_number;
 			perNumber.set(number, (perNumber.get(number) ?? 0) + 1);
 		}
+		const placedAt = server.placedCalls().map((request) => request.receivedAt);
+		const tenth = Math.max(2, Math.floor(placedAt.length / 10));
 		const report: ServerReport = {
 			requests: server.requests.length,
 			rateLimited: server.requests.filter((request) => request.status === 429).length,
 			invalid: server.requests.filter((request) => request.violations.length > 0).length,
 			duplicates: [...perNumber.values()].reduce((sum, count) => sum + count - 1, 0),
 			placedNumbers: perNumber.size,
+			perSecondFirstTenth: perSecond(placedAt, 0, Math.min(tenth, placedAt.length)),
+			perSecondLastTenth: perSecond(placedAt, Math.max(0, placedAt.length - tenth), placedAt.length),
 		};
 		send({ type: 'report', report });
 	});

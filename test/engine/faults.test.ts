@@ -2,6 +2,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { capturedLogs, runPiopiyNode } from '../support/engine';
 import {
+	announcedFixedWindow,
 	echoNumber,
 	hang,
 	nonJson,
@@ -102,6 +103,19 @@ test.each([
 	expect(expectInvariants(items, 50)).toEqual([]);
 	expect(server.placedCalls()).toHaveLength(50);
 	expect(server.requests.filter((request) => request.status === 429).length).toBeGreaterThan(0);
+});
+
+test.each([
+	['announces its limit in RateLimit headers: the node waits for the reset, no request is refused', true],
+	['does not: the node learns the limit from 429s instead', false],
+])('a server that %s', async (_name, announce) => {
+	server.behaviour = announcedFixedWindow(4, 1000, { announce });
+	const { items } = await campaign(10, { concurrency: 1 });
+	expect(expectInvariants(items, 10)).toEqual([]);
+	expect(server.placedCalls()).toHaveLength(10);
+	const refused = server.requests.filter((request) => request.status === 429).length;
+	if (announce) expect(refused).toBe(0);
+	else expect(refused).toBeGreaterThan(0);
 });
 
 test('when the wait budget runs out the item fails, saying so and that nothing was placed', async () => {

@@ -35,6 +35,34 @@ export function rateLimit(perSecond: number, { retryAfter }: { retryAfter: boole
 	};
 }
 
+/**
+ * A limit of `perWindow` requests in each fixed window of `windowMs` that says so in IETF-draft
+ * headers on every reply when `announce` is set: `RateLimit-Remaining`, and `RateLimit-Reset` in whole
+ * seconds until the window ends. Refusals answer 429.
+ */
+export function announcedFixedWindow(perWindow: number, windowMs: number, { announce }: { announce: boolean }): Behaviour {
+	let windowStart = 0;
+	let used = 0;
+	return (request, server) => {
+		const now = Date.now();
+		if (now - windowStart >= windowMs) {
+			windowStart = now;
+			used = 0;
+		}
+		const refused = used >= perWindow;
+		if (!refused) used++;
+		const headers = announce
+			? {
+					'RateLimit-Remaining': String(perWindow - used),
+					'RateLimit-Reset': String(Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000))),
+				}
+			: undefined;
+		if (refused) return { status: 429, body: { success: false, error: 'Too many requests' }, headers };
+		const reply = echoNumber(request, server);
+		return reply && 'status' in reply ? { ...reply, headers: { ...reply.headers, ...headers } } : reply;
+	};
+}
+
 export const serverError = (status: 500 | 502 | 503): Behaviour => () => ({
 	status,
 	body: { success: false, error: 'upstream failure' },

@@ -1,5 +1,5 @@
 import { MONOTONIC_CLOCK, type Clock } from '../../nodes/Piopiy/transport/clock';
-import { RateLimiter, type RateLimiterOptions } from '../../nodes/Piopiy/transport/rateLimiter';
+import { exhaustedForMs, RateLimiter, type RateLimiterOptions } from '../../nodes/Piopiy/transport/rateLimiter';
 
 const limiter = (options: Partial<RateLimiterOptions>) => new RateLimiter({ capPerSecond: 0, concurrency: 1, ...options });
 
@@ -12,18 +12,55 @@ describe('RateLimiter', () => {
 		expect(limiter({ capPerSecond: 12.5 }).currentLimit()).toBe(12.5);
 	});
 
-	test('a 429 sets the rate to what Piopiy accepted in the last second, then it grows back slowly, then faster', () => {
+	test('a 429 sets the rate just under what Piopiy accepted in the last second, then it grows back slowly, then faster', () => {
 		const rateLimiter = limiter({});
 		const t0 = 1_000_000;
 		rateLimiter.recordReply(false, t0 - 5000); // long gone by the time of the 429: not counted
 		for (let i = 0; i < 20; i++) rateLimiter.recordReply(false, t0 + i * 40);
 		rateLimiter.recordReply(true, t0 + 900);
-		expect(rateLimiter.currentLimit(t0 + 900)).toBe(20);
-		expect(rateLimiter.currentLimit(t0 + 1900)).toBeCloseTo(21);
-		expect(rateLimiter.currentLimit(t0 + 3900)).toBeCloseTo(20 * 1.05 ** 3);
-		// Three quiet seconds: the limit was probably shared with a campaign that has finished.
-		expect(rateLimiter.currentLimit(t0 + 4900)).toBeCloseTo(20 * 1.05 ** 3 * 1.25);
-		expect(rateLimiter.currentLimit(t0 + 10_900)).toBeCloseTo(20 * 1.05 ** 3 * 1.25 ** 7);
+		expect(rateLimiter.currentLimit(t0 + 900)).toBeCloseTo(19.8);
+		expect(rateLimiter.currentLimit(t0 + 1900)).toBeCloseTo(19.8 * 1.002);
+		expect(rateLimiter.currentLimit(t0 + 4900)).toBeCloseTo(19.8 * 1.002 ** 4);
+		// Four quiet seconds: the limit was probably shared with a campaign that has finished.
+		expect(rateLimiter.currentLimit(t0 + 5900)).toBeCloseTo(19.8 * 1.002 ** 4 * 1.25);
+		expect(rateLimiter.currentLimit(t0 + 10_900)).toBeCloseTo(19.8 * 1.002 ** 4 * 1.25 ** 6);
+	});
+
+	test('one cut per round: a 429 to a request started before the last cut lowers nothing', () => {
+		const rateLimiter = limiter({});
+		for (let i = 0; i < 20; i++) rateLimiter.recordReply(false, 1000 + i * 20);
+		rateLimiter.recordReply(true, 1500, 1400);
+		const cut = rateLimiter.currentLimit(1500);
+		// Four more lanes refused in the same burst, all sent before the cut.
+		for (let lane = 0; lane < 4; lane++) rateLimiter.recordReply(true, 1510 + lane, 1410 + lane);
+		expect(rateLimiter.currentLimit(1500)).toBe(cut);
+		// Sent after it: paced at the new rate, and still refused: that one counts.
+		rateLimiter.recordReply(true, 1700, 1600);
+		expect(rateLimiter.currentLimit(1700)).toBeLessThan(cut!);
+	});
+
+	test('after the first cut the accepted rate comes from the spacing of replies, not a count off by one', () => {
+		const rateLimiter = limiter({});
+		const t0 = 100_000;
+		for (let i = 0; i < 20; i++) rateLimiter.recordReply(false, t0 + i * 10);
+		rateLimiter.recordReply(true, t0 + 200); // a burst of 20: the count, 20, not 20 / 190 ms
+		expect(rateLimiter.currentLimit(t0 + 200)).toBeCloseTo(19.8);
+		// 19.8 a second for a while; a whole-request count of the last second says 19 or 20.
+		const start = t0 + 5000;
+		for (let i = 0; i < 60; i++) rateLimiter.recordReply(false, start + (i * 1000) / 19.8);
+		const at = start + (59 * 1000) / 19.8 + 1;
+		rateLimiter.recordReply(true, at, at - 100);
+		expect(rateLimiter.currentLimit(at)).toBeCloseTo(19.8 * 0.99, 1);
+	});
+
+	test('the spacing never says more than one request a second over the count', () => {
+		const rateLimiter = limiter({});
+		rateLimiter.recordReply(false, 0);
+		rateLimiter.recordReply(true, 10); // first cut: 1/s
+		rateLimiter.recordReply(false, 5000);
+		rateLimiter.recordReply(false, 5001); // two replies 1 ms apart: 1,000/s by spacing
+		rateLimiter.recordReply(true, 5002, 5002);
+		expect(rateLimiter.currentLimit(5002)).toBeLessThanOrEqual(3);
 	});
 
 	test('the lower of the cap and the learned rate wins', () => {
@@ -76,7 +113,7 @@ describe('RateLimiter', () => {
 			learned.recordRoundTrip(100);
 			for (let i = 0; i < 7; i++) learned.recordReply(false, 1000 + i);
 			learned.recordReply(true, 1100);
-			expect(learned.currentLimit(1100)).toBe(7);
+			expect(learned.currentLimit(1100)).toBeCloseTo(7 * 0.99);
 		});
 
 		test('starts closer than a timer tick go at once; the spacing catches up with a wait', async () => {
@@ -133,13 +170,13 @@ describe('RateLimiter', () => {
 			const rateLimiter = limiter({ clock, concurrency: 4 });
 			for (let i = 0; i < 10; i++) rateLimiter.recordReply(false);
 			rateLimiter.recordReply(true);
-			expect(rateLimiter.currentLimit()).toBe(10);
+			expect(rateLimiter.currentLimit()).toBeCloseTo(9.9);
 			await rateLimiter.waitForTurn();
 			clock.t -= 3_600_000; // an hour back
-			expect(rateLimiter.currentLimit()).toBe(10);
+			expect(rateLimiter.currentLimit()).toBeCloseTo(9.9);
 			await rateLimiter.waitForTurn();
-			// At most one interval per lane (4 × 100 ms), not the hour.
-			expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(400);
+			// At most one interval per lane (4 × 1000 / 9.9 ms), not the hour.
+			expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(405);
 		});
 
 		test.each([NaN, Infinity, -5, 0])('a round trip of %p is no measurement', (ms) => {
@@ -160,6 +197,47 @@ describe('RateLimiter', () => {
 			expect(await rateLimiter.waitForTurn(Infinity, NaN)).toBe(true);
 			expect(clock.sleeps.every((ms) => Number.isFinite(ms) && ms >= 0)).toBe(true);
 		});
+	});
+});
+
+describe('rate-limit headers, where a server sends them', () => {
+	const epochMs = Date.parse('2026-12-01T10:00:00Z');
+	test.each([
+		[{ 'ratelimit-remaining': '0', 'ratelimit-reset': '2' }, 2000],
+		[{ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '0.5' }, 500],
+		[{ 'x-ratelimit-remaining': ['0'], 'x-ratelimit-reset': String(epochMs / 1000 + 3) }, 3000], // Unix seconds
+		[{ 'ratelimit-remaining': '0', 'ratelimit-reset': String(epochMs / 1000 - 10) }, 0], // already past
+		[{ 'ratelimit-remaining': '0', 'ratelimit-reset': '86400' }, 60_000], // a day: capped at a minute
+	])('none left until the reset: %p pauses %p ms', (headers, ms) => {
+		expect(exhaustedForMs(headers, epochMs)).toBe(ms);
+	});
+
+	test.each([
+		[{}],
+		[{ 'ratelimit-remaining': '3', 'ratelimit-reset': '2' }],
+		[{ 'ratelimit-remaining': '0' }],
+		[{ 'ratelimit-remaining': '0', 'ratelimit-reset': 'soon' }],
+		[{ 'ratelimit-remaining': '-1', 'ratelimit-reset': '2' }],
+		[{ 'ratelimit-remaining': { n: 0 }, 'ratelimit-reset': '2' }],
+	])('no pause from %p', (headers) => {
+		expect(exhaustedForMs(headers as Record<string, unknown>, epochMs)).toBeUndefined();
+	});
+
+	test('the pause holds every start until the reset, bounded, and a retry past its deadline does not take it', async () => {
+		const clock = { t: 10_000, sleeps: [] as number[] } as Clock & { t: number; sleeps: number[] };
+		clock.now = () => clock.t;
+		clock.sleep = async (ms: number) => {
+			clock.sleeps.push(ms);
+			clock.t += ms;
+		};
+		const rateLimiter = limiter({ clock });
+		rateLimiter.recordHeaders({ 'ratelimit-remaining': '0', 'ratelimit-reset': '2' });
+		expect(await rateLimiter.waitForTurn(clock.t + 1000)).toBe(false);
+		expect(clock.sleeps).toEqual([]);
+		expect(await rateLimiter.waitForTurn()).toBe(true);
+		expect(clock.sleeps).toEqual([2000]);
+		expect(await rateLimiter.waitForTurn()).toBe(true); // the reset has passed: no wait
+		expect(clock.sleeps).toEqual([2000]);
 	});
 });
 

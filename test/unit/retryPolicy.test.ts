@@ -150,6 +150,14 @@ describe('Retry-After and backoff', () => {
 		},
 	);
 
+	test('a Retry-After shorter than a backoff step is still a floor: the wait is never shorter than it', () => {
+		// 400 ms is under the 500 ms step; the first step's jitter may pick 250 ms, which would be too early.
+		expect(rateLimitDelay('0.4', 0, DEFAULT_RETRY_SETTINGS, () => 0, now)).toBe(400);
+		expect(rateLimitDelay('0.4', 0, DEFAULT_RETRY_SETTINGS, () => 1, now)).toBe(500);
+		const inAMoment = new Date(now + 1000).toUTCString(); // an HTTP date 1 s ahead: a real pause
+		expect(rateLimitDelay(inAMoment, 0, DEFAULT_RETRY_SETTINGS, () => 0, now)).toBe(1000);
+	});
+
 	test('a Retry-After of at least one backoff step is taken as it comes', () => {
 		expect(rateLimitDelay('0.5', 5, DEFAULT_RETRY_SETTINGS, () => 0, now)).toBe(500);
 		expect(rateLimitDelay('30', 0, DEFAULT_RETRY_SETTINGS, () => 0, now)).toBe(30_000);

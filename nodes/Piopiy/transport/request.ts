@@ -161,7 +161,8 @@ export async function sendUntilSettled(
 		history.attempts++;
 		if (outcome.kind === 'reply') {
 			const rateLimited = outcome.statusCode === 429;
-			rateLimiter.recordReply(rateLimited);
+			rateLimiter.recordReply(rateLimited, clock.now(), startedAt);
+			rateLimiter.recordHeaders(outcome.headers);
 			if (!rateLimited) rateLimiter.recordRoundTrip(clock.now() - startedAt);
 		}
 		history.elapsedMs = clock.now() - firstStartedAt;

@@ -84,7 +84,10 @@ export function backoffDelay(step: number, settings: RetrySettings, random = Mat
 	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-/** The wait before re-sending after a 429: Retry-After when it is a real pause, else the backoff. */
+/**
+ * The wait before re-sending after a 429: Retry-After when it is a real pause, else the backoff,
+ * and never less than Retry-After (a floor: the server said when it would take the request).
+ */
 export function rateLimitDelay(
 	retryAfterHeader: unknown,
 	step: number,
@@ -95,7 +98,7 @@ export function rateLimitDelay(
 	const retryAfter = parseRetryAfter(retryAfterHeader, now);
 	return retryAfter !== undefined && retryAfter >= settings.baseBackoffMs
 		? retryAfter
-		: backoffDelay(step, settings, random);
+		: Math.max(retryAfter ?? 0, backoffDelay(step, settings, random));
 }
 
 function isTransient(outcome: AttemptOutcome): boolean {
