@@ -1,7 +1,7 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { runPiopiyNode } from '../support/engine';
-import { CALL_ID } from '../support/fixtures';
+import { WAITING_OPERATIONS } from '../support/fixtures';
 import { PiopiyTestServer } from '../support/piopiyServer';
 
 /**
@@ -17,33 +17,13 @@ beforeAll(async () => server.start());
 afterAll(async () => server.stop());
 beforeEach(() => server.reset());
 
-const OPERATIONS = {
-	'Ask and Wait for Input': {
-		resource: 'call',
-		operation: 'askAndWait',
-		callId: CALL_ID,
-		promptType: 'say',
-		promptText: 'Press 1 to confirm',
-		promptLanguage: 'en-IN',
-		promptVoiceId: 'anika',
-	},
-	'Call and Ask': {
-		resource: 'call',
-		operation: 'sendAndWait',
-		callerId: '+91 80 4567 8900',
-		toNumber: '+91 98765 43210',
-		message: 'Refund 120 euros?',
-		promptLanguage: 'en-IN',
-		promptVoiceId: 'anika',
-	},
-};
 
 const REFUSALS: Array<[string, IDataObject[], IDataObject, (label: string) => RegExp]> = [
 	['two input items', [{ lead: 1 }, { lead: 2 }], {}, (label) => new RegExp(`^${label} waits for one answer per run, and it received 2 items: nothing was sent\\. .*Loop Over Items`)],
 	['a wait limit of 0', [{ lead: 1 }], { waitLimit: 0 }, () => /^Wait Limit \(Minutes\) is not valid: received 0\. Expected .*Nothing was sent\./],
 ];
 
-const CASES = Object.entries(OPERATIONS).flatMap(([label, parameters]) =>
+const CASES = Object.entries(WAITING_OPERATIONS).flatMap(([label, parameters]) =>
 	REFUSALS.map(([refusal, items, extra, message]) => [label, refusal, { ...parameters, ...extra }, items, message(label)] as const),
 );
 
