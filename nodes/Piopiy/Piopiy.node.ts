@@ -8,7 +8,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { findOperation, operationProperties } from './actions/operations';
+import { findOperation, operationProperties, operationSubtitle } from './actions/operations';
 import { router } from './actions/router';
 import { answerWebhooks, receiveAnswer, runWaitingOperation } from './actions/waiting';
 import { requestOptionsField } from './descriptions/requestOptions.description';
@@ -20,7 +20,7 @@ export class Piopiy implements INodeType {
 		icon: { light: 'file:piopiy.svg', dark: 'file:piopiy.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: operationSubtitle(),
 		description: 'Place AI agent calls and control live calls with Piopiy by TeleCMI',
 		defaults: { name: 'Piopiy' },
 		usableAsTool: true,

@@ -13,6 +13,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { PICKER_ENTRY_DESCRIPTION } from '../shared/pickerEntry';
 import { MIN_SECRET_LENGTH, redactSecretsInData } from '../shared/redact';
 import { passesFilters, type TriggerFilters } from './helpers/filters';
 import { eventsFromBody, normalizeEvent, queryWithoutSecret } from './helpers/payload';
@@ -101,7 +102,8 @@ export class PiopiyTrigger implements INodeType {
 		defaultVersion: 1.1,
 		subtitle:
 			'={{ {"any": "Any Event", "callStatus": "Call Status / CDR", "callerInput": "Caller Input"}[$parameter["event"]] }}',
-		description: 'Starts the workflow when Piopiy posts a call event, a call record or caller input',
+		// n8n's node picker shows this text for the Piopiy entry that holds both nodes (see pickerEntry.ts).
+		description: PICKER_ENTRY_DESCRIPTION,
 		defaults: { name: 'Piopiy Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

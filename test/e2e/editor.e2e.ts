@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { PICKER_ENTRY_DESCRIPTION } from '../../nodes/shared/pickerEntry';
 import { provision, PROJECT_ROOT } from './support/runtime';
 import { log, OWNER, startStack, type Stack } from './support/stack';
 
@@ -98,7 +99,7 @@ const OPERATIONS: OperationCase[] = [
 		operation: 'Ask and Wait for Input',
 		screenshot: 'call-ask-and-wait.png',
 		fields: ['Call ID', 'Prompt Type', 'Prompt File Name or URL', 'Input', 'DTMF Settings', 'Retries', 'Wait Limit (Minutes)', 'When Nobody Answers'],
-		required: ['Call ID'],
+		required: ['Call ID', 'Prompt File Name or URL'],
 	},
 	{
 		action: 'Call a person and wait for approval',
@@ -106,7 +107,8 @@ const OPERATIONS: OperationCase[] = [
 		operation: 'Call and Ask',
 		screenshot: 'call-call-and-ask.png',
 		fields: ['Caller ID', 'To Number', 'App ID', 'Message', 'Language', 'Voice ID', 'Approve Key', 'Decline Key', 'Say Which Keys to Press', 'Wait Limit (Minutes)', 'When Nobody Answers'],
-		required: ['Caller ID', 'To Number', 'Message'],
+		// Piopiy's text to speech needs a language and a voice, and has no default for either.
+		required: ['Caller ID', 'To Number', 'Message', 'Language', 'Voice ID'],
 	},
 	{
 		action: 'Get the account balance',
@@ -294,6 +296,12 @@ describe('the Piopiy node in the n8n editor (headless Chromium)', () => {
 		await searchNodeCreator('Piopiy');
 		const results = page.locator(`${testId('node-creator')} ${testId('node-creator-item-name')}`);
 		expect(await results.allInnerTexts()).toEqual(['Piopiy']);
+		// One entry for the node and its trigger, with the trigger's description (n8n's doing, see
+		// nodes/shared/pickerEntry.ts): a text that speaks for both, not the trigger's alone.
+		const description = page.locator(`${testId('node-creator')} ${testId('node-creator-item-description')}`);
+		const shown = await description.allInnerTexts();
+		// n8n 1.123's search list shows no description for it; 2.x shows the entry's.
+		expect(shown).toEqual(provision.N8N_LINE === 1 ? [] : [PICKER_ENTRY_DESCRIPTION]);
 
 		// The icon is an <img> of the package's SVG, served by n8n: it must have loaded.
 		const icon = page.locator(`${testId('node-creator')} img`).first();
@@ -319,6 +327,8 @@ describe('the Piopiy node in the n8n editor (headless Chromium)', () => {
 				`the node creator lists no Piopiy actions (a node whose codex puts it in AI → Tools is taken for a tool). It shows:\n${shown}`,
 			);
 		}
+		// Nowhere in the entry's panel the trigger's own text alone.
+		expect(await page.locator(testId('node-creator')).innerText()).not.toContain('Starts the workflow when Piopiy posts');
 		const listed = await actionNames.allInnerTexts();
 		expect(listed).toEqual(expect.arrayContaining(OPERATIONS.map((operation) => operation.action)));
 		actionsListed = true;
@@ -354,6 +364,9 @@ describe('the Piopiy node in the n8n editor (headless Chromium)', () => {
 			await page.locator(NDV_CLOSE).click();
 			await ndv.waitFor({ state: 'hidden' });
 			expect(await page.locator(testId('canvas-node')).count()).toBe(2); // the trigger and this node
+			// The subtitle under the node names what the user chose, not the values behind it.
+			const canvasText = await page.locator(`${testId('canvas-node')}[data-node-name="${nodeName.trim()}"]`).innerText();
+			expect(canvasText).toContain(`${operation.resource}: ${operation.operation}`);
 			const issues = await canvasIssues(nodeName.trim());
 			const parameterIssues = issues.filter((issue) => !/^Credentials for .* are not set\.?$/.test(issue));
 			expect(parameterIssues).toEqual(operation.required.map((field) => `Parameter "${field}" is required.`));

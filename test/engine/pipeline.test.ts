@@ -169,27 +169,28 @@ describe('pipeline refusals: nothing is sent', () => {
 		[
 			'a third agent endpoint',
 			transferWithBuilder([connectTo([pstn('919876543210'), agent(AGENT_ID), agent(BACKUP_AGENT_ID), agent(THIRD_AGENT_ID)])]),
-			/^Pipeline action 1 \(connect\) endpoint 4 in item 0 is not valid: received \{"type":"agent","id":"0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"\}$/,
+			/^Pipeline action 1 \(Connect\) → Endpoint 4 in item 0 is not valid: received \{"type":"agent","id":"0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"\}$/,
 			/at most 2 AI agent endpoints in one connect/,
 		],
 		[
 			'an agent before a phone endpoint',
 			transferWithBuilder([{ type: 'play', fileName: 'a.mp3' }, connectTo([agent(AGENT_ID), pstn('+91 98765 43210')])]),
-			/^Pipeline action 2 \(connect\) endpoint 2 in item 0 is not valid: received \{"type":"pstn","number":"919876543210"\}$/,
+			/^Pipeline action 2 \(Connect\) → Endpoint 2 in item 0 is not valid: received \{"type":"pstn","number":"919876543210"\}$/,
 			/before the AI agent endpoints/,
 		],
 		[
-			'a say prompt without a voice',
+			// An empty field is n8n's to refuse (it is marked required, see below); an expression may still come out empty.
+			'a say prompt whose voice expression comes out empty',
 			transferWithBuilder([
-				{ type: 'playGetInput', promptType: 'say', promptText: 'Hello', promptLanguage: 'en-IN', onResultUrl: 'https://x.example/in' },
+				{ type: 'playGetInput', promptType: 'say', promptText: 'Hello', promptLanguage: 'en-IN', promptVoiceId: '={{ "" }}', onResultUrl: 'https://x.example/in' },
 			]),
-			/^Pipeline action 1 \(play_get_input\) prompt: Voice ID in item 0 is not valid: received \(empty\)$/,
+			/^Pipeline action 1 \(Play and Get Input\) → Voice ID in item 0 is not valid: received \(empty\)$/,
 			/text that is not empty/,
 		],
 		[
 			'a result URL that is not http(s)',
 			transferWithBuilder([{ type: 'input', onResultType: 'url', onResultUrl: 'ftp://files.example.com/in' }]),
-			/^Pipeline action 1 \(input\): Result URL in item 0 is not valid: received "ftp:\/\/files.example.com\/in"$/,
+			/^Pipeline action 1 \(Input\) → Result URL in item 0 is not valid: received "ftp:\/\/files.example.com\/in"$/,
 			/an http:\/\/ or https:\/\/ URL/,
 		],
 		[
@@ -197,13 +198,13 @@ describe('pipeline refusals: nothing is sent', () => {
 			transferWithBuilder([
 				{ type: 'param', data: { text: Array.from({ length: 11 }, (_, index) => ({ name: `key_${index}`, value: 'v' })) } },
 			]),
-			/^Pipeline action 1 \(param\): Parameters in item 0 is not valid: received \{"key_0":"v",/,
+			/^Pipeline action 1 \(Param\) → Parameters in item 0 is not valid: received \{"key_0":"v",/,
 			/1 to 10 named values \(got 11\)/,
 		],
 		[
 			'a param text of 257 characters',
 			transferWithBuilder([{ type: 'param', data: { text: [{ name: 'note', value: 'x'.repeat(257) }] } }]),
-			/^Pipeline action 1 \(param\): Parameters "note" in item 0 is not valid: received "xxxx/,
+			/^Pipeline action 1 \(Param\) → Parameters "note" in item 0 is not valid: received "xxxx/,
 			/at most 256 characters/,
 		],
 		[
@@ -230,7 +231,7 @@ describe('pipeline refusals: nothing is sent', () => {
 					},
 				]),
 			),
-			/^Pipeline \(JSON\) action 2 \(connect\) endpoint 3: Phone Number in item 0 is not valid: received "ext. 42"$/,
+			/^Pipeline \(JSON\) action 2 \(connect\) → Endpoint 3 → Phone Number in item 0 is not valid: received "ext. 42"$/,
 			/country code/,
 		],
 		[
@@ -258,13 +259,27 @@ describe('pipeline refusals: nothing is sent', () => {
 		expect(error.description).toMatch(/Nothing was sent for this item/);
 	});
 
+	test.each([
+		['Language', { promptLanguage: '', promptVoiceId: 'v1' }],
+		['Voice ID', { promptLanguage: 'en-IN', promptVoiceId: '' }],
+		['Prompt Text', { promptText: '', promptLanguage: 'en-IN', promptVoiceId: 'v1' }],
+	])('a spoken prompt with %s left empty: n8n itself refuses to run the workflow, naming the field', async (field, prompt) => {
+		const parameters = transferWithBuilder([
+			{ type: 'playGetInput', promptType: 'say', promptText: 'Hello', ...prompt, onResultUrl: 'https://x.example/in' },
+		]);
+		await expect(runPiopiyNode({ parameters, credentials: server.credentials() })).rejects.toThrow(
+			`Parameter "${field}" is required`,
+		);
+		expect(server.requests).toHaveLength(0);
+	});
+
 	test('a bad pipeline in item 1 stops the run before item 0 is sent, and names item 1', async () => {
 		const error = await refused(
 			transferWithBuilder([connectTo([{ type: 'pstn', number: '={{ $json.phone }}' }])]),
 			[{ phone: '+91 98765 43210' }, { phone: 'not a number' }],
 		);
 		expect(error.message).toBe(
-			'Pipeline action 1 (connect) endpoint 1: Phone Number in item 1 is not valid: received "not a number"',
+			'Pipeline action 1 (Connect) → Endpoint 1 → Phone Number in item 1 is not valid: received "not a number"',
 		);
 	});
 

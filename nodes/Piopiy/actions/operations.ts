@@ -93,3 +93,18 @@ export function operationProperties(): INodeProperties[] {
 	);
 	return [resourceField, ...operationFields, ...fields];
 }
+
+/**
+ * The canvas subtitle: the resource and operation as the user chose them ("Call: Call and Ask"), not
+ * their values. A lookup table in an n8n expression, as the trigger's subtitle does; the table is
+ * read from the registry, so a new operation is named there too.
+ */
+export function operationSubtitle(): string {
+	const names: Record<string, string> = {};
+	for (const [resourceValue, resource] of Object.entries(resources)) {
+		for (const [operationValue, operation] of Object.entries(resource.operations)) {
+			names[`${resourceValue}/${operationValue}`] = `${resource.name}: ${operation.summary.name}`;
+		}
+	}
+	return `={{ ${JSON.stringify(names)}[$parameter["resource"] + "/" + $parameter["operation"]] }}`;
+}

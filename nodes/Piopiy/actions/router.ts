@@ -74,10 +74,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// that continues, every item comes out failed ("notSent"): n8n would otherwise pass the input items
 	// on to the success output, and downstream every lead would look called.
 	const refusal = repeatedRunRefusal(this, operation.effect);
-	if (refusal) {
-		if (!continueOnFail) throw refusal;
-		return [items.map((_, itemIndex) => failedItem({ error: refusal, outcome: 'notSent' }, itemIndex, secrets))];
-	}
+	if (refusal) return refuseRun(this, refusal, secrets);
 	const toolCalls = ToolCallLedger.forRun(this, operation.effect, settings.allowToolRepeats);
 	rememberRun(this, false);
 
@@ -155,6 +152,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			'json' in result ? { json: result.json, pairedItem: { item: itemIndex } } : failedItem(result, itemIndex, secrets),
 		),
 	];
+}
+
+/**
+ * A run refused as a whole, before anything is sent. Stop Workflow: the refusal is thrown. An On Error
+ * setting that continues: every input item comes out failed ("notSent"), on the error output where
+ * there is one; n8n would otherwise pass the input items on as if each had been acted on.
+ */
+export function refuseRun(context: IExecuteFunctions, refusal: Error, secrets: Array<string | undefined> = []): INodeExecutionData[][] {
+	if (!context.continueOnFail()) throw refusal;
+	return [context.getInputData().map((_, itemIndex) => failedItem({ error: refusal, outcome: 'notSent' }, itemIndex, secrets))];
 }
 
 function stoppedBeforeSending(context: IExecuteFunctions, itemIndex: number): NodeOperationError {

@@ -18,7 +18,7 @@ import { waitLimitMs } from '../mapping/interactive';
 import type { PiopiyCredentials } from '../transport/types';
 import { RESUME_URL_SECRET_PARAMETERS, redactSecrets, redactSecretsInData, redactSecretsInError } from '../../shared/redact';
 import { ASK_AND_WAIT_OPERATION, CALL_ID_PARAMETER, resumeUrlFor } from './resumeUrl';
-import { router } from './router';
+import { refuseRun, router } from './router';
 
 /**
  * The operations that ask the caller and wait for the answer in the same execution (issue 17).
@@ -45,15 +45,33 @@ export const answerWebhooks: IWebhookDescription[] = [
 	},
 ];
 
-/** The wait limit, read and checked before anything is sent. */
-function readWaitLimitMs(context: IExecuteFunctions): number {
+/**
+ * The wait limit, or why this run is refused before anything is sent: more than one item (an
+ * execution waits for one answer at a time), or a wait limit that is not valid.
+ */
+function waitLimitOrRefusal(context: IExecuteFunctions, operation: string): { limitMs: number } | { refusal: NodeOperationError } {
+	const count = context.getInputData().length;
+	if (count > 1) {
+		return {
+			refusal: new NodeOperationError(
+				context.getNode(),
+				`${operationLabel(operation)} waits for one answer per run, and it received ${count} items: nothing was sent`,
+				{
+					description:
+						'An execution can wait for one answer at a time. To ask several callers, put a Loop Over Items node (batch size 1) in front of this node, so each item is asked and answered in turn, or start one execution per item (Execute Workflow node).',
+				},
+			),
+		};
+	}
 	const minutes = context.getNodeParameter('waitLimit', 0, DEFAULT_WAIT_LIMIT_MINUTES);
 	const limit = attempt(() => waitLimitMs(minutes));
-	if (limit.ok) return limit.value;
+	if (limit.ok) return { limitMs: limit.value };
 	const expected = limit.error instanceof InvalidFieldError ? limit.error.expected : 'a number of minutes';
-	throw new NodeOperationError(context.getNode(), `Wait Limit (Minutes) is not valid: received ${describeReceived(minutes)}`, {
-		description: `Expected ${expected}. Nothing was sent.`,
-	});
+	return {
+		refusal: new NodeOperationError(context.getNode(), `Wait Limit (Minutes) is not valid: received ${describeReceived(minutes)}`, {
+			description: `Expected ${expected}. Nothing was sent.`,
+		}),
+	};
 }
 
 /**
@@ -80,18 +98,10 @@ function answerSettings(operation: string, nodeType: string, read: (name: string
  */
 export async function sendAndWaitForAnswer(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const items = this.getInputData();
-	if (items.length > 1) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`${operationLabel(operation)} waits for one answer per run, and it received ${items.length} items: nothing was sent`,
-			{
-				description:
-					'An execution can wait for one answer at a time. To ask several callers, put a Loop Over Items node (batch size 1) in front of this node, so each item is asked and answered in turn, or start one execution per item (Execute Workflow node).',
-			},
-		);
-	}
-	const limitMs = readWaitLimitMs(this);
+	const checked = waitLimitOrRefusal(this, operation);
+	// Every input item comes out failed, as the router's refusals do (not passed on as if asked).
+	if ('refusal' in checked) return refuseRun(this, checked.refusal);
+	const { limitMs } = checked;
 	const asError = this.getNodeParameter('noAnswer', 0, 'output') === 'error';
 
 	const credentials = (await this.getCredentials('piopiyApi')) as unknown as PiopiyCredentials;

@@ -1,4 +1,4 @@
-import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { connectOptionsFields, connectStrategyField, recordingFormatFields } from './connect.description';
 import { scalarMapField } from './scalarMap.description';
@@ -37,6 +37,7 @@ export function promptFields(show: Show): INodeProperties[] {
 			displayName: 'Prompt File Name or URL',
 			name: 'promptFileName',
 			type: 'string',
+			required: true,
 			default: '',
 			placeholder: 'e.g. https://example.com/audio/menu.mp3',
 			description: 'Audio file uploaded to Piopiy, or a URL of an audio file',
@@ -46,6 +47,7 @@ export function promptFields(show: Show): INodeProperties[] {
 			displayName: 'Prompt Text',
 			name: 'promptText',
 			type: 'string',
+			required: true,
 			typeOptions: { rows: 2 },
 			default: '',
 			placeholder: 'e.g. Press 1 for sales, 2 for support',
@@ -56,6 +58,9 @@ export function promptFields(show: Show): INodeProperties[] {
 			displayName: 'Language',
 			name: 'promptLanguage',
 			type: 'string',
+			// Piopiy needs a language and a voice for text to speech and publishes no default for either, so
+			// the editor marks them as missing rather than guessing one that the account may not have.
+			required: true,
 			default: '',
 			placeholder: 'e.g. en-IN',
 			description: 'Language of the text, as Piopiy names it',
@@ -65,6 +70,7 @@ export function promptFields(show: Show): INodeProperties[] {
 			displayName: 'Voice ID',
 			name: 'promptVoiceId',
 			type: 'string',
+			required: true,
 			default: '',
 			description: 'The text-to-speech voice, as listed in the Piopiy dashboard',
 			displayOptions: whenSay,
@@ -260,6 +266,21 @@ export function retriesField(show: Show): INodeProperties {
 	};
 }
 
+/** The builder's action types as the editor names them; messages about an action use these names too. */
+export const actionTypeOptions: INodePropertyOptions[] = [
+	{ name: 'Connect', value: 'connect', description: 'Ring phone numbers, SIP endpoints or AI agents and bridge the call' },
+	{ name: 'Hangup', value: 'hangup', description: 'End the call' },
+	{ name: 'Input', value: 'input', description: 'Collect keys without playing anything' },
+	{ name: 'Param', value: 'param', description: 'Store named values on the call' },
+	{ name: 'Play', value: 'play', description: 'Play an audio file or URL' },
+	{
+		name: 'Play and Get Input',
+		value: 'playGetInput',
+		description: 'Play a prompt, then collect keys or speech',
+	},
+	{ name: 'Record', value: 'record', description: 'Record the call from here on' },
+];
+
 /** The fields of one pipeline action; each shows only for its action type. */
 const actionFields: INodeProperties[] = [
 	{
@@ -267,19 +288,7 @@ const actionFields: INodeProperties[] = [
 		name: 'type',
 		type: 'options',
 		default: 'play',
-		options: [
-			{ name: 'Connect', value: 'connect', description: 'Ring phone numbers, SIP endpoints or AI agents and bridge the call' },
-			{ name: 'Hangup', value: 'hangup', description: 'End the call' },
-			{ name: 'Input', value: 'input', description: 'Collect keys without playing anything' },
-			{ name: 'Param', value: 'param', description: 'Store named values on the call' },
-			{ name: 'Play', value: 'play', description: 'Play an audio file or URL' },
-			{
-				name: 'Play and Get Input',
-				value: 'playGetInput',
-				description: 'Play a prompt, then collect keys or speech',
-			},
-			{ name: 'Record', value: 'record', description: 'Record the call from here on' },
-		],
+		options: actionTypeOptions,
 	},
 	// Play
 	{

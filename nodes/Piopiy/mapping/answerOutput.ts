@@ -1,6 +1,7 @@
 import { SEND_AND_WAIT_OPERATION, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
 
 import { decideApproval, type CallerAnswer, type Decision } from './answer';
+import { ASK_AND_WAIT_NAME, CALL_AND_ASK_NAME } from './interactive';
 
 /**
  * The output items of the operations that ask and wait (Ask and Wait for Input, Call and Ask):
@@ -16,7 +17,7 @@ import { decideApproval, type CallerAnswer, type Decision } from './answer';
  */
 
 export function operationLabel(operation: string): string {
-	return operation === SEND_AND_WAIT_OPERATION ? 'Call and Ask' : 'Ask and Wait for Input';
+	return operation === SEND_AND_WAIT_OPERATION ? CALL_AND_ASK_NAME : ASK_AND_WAIT_NAME;
 }
 
 /** Whether the node runs as n8n's human-review step of an AI Agent tool (node type `…HitlTool`). */

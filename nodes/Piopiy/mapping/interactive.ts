@@ -1,5 +1,5 @@
 import { InvalidFieldError } from '../helpers/errors';
-import { requireNumber } from '../helpers/validate';
+import { requireNumber, requireText } from '../helpers/validate';
 import type { PiopiyRequest } from '../transport/types';
 import { APPROVAL_KEY_EXPECTED, approvalKeysProblem } from './answer';
 import { buildPcmoCallRequest, type AppCallUi } from './appCalls';
@@ -12,6 +12,10 @@ import type { PipelineActionUi, PromptUi } from './pipeline';
  * a Play and Get Input typed into a Transfer).
  */
 
+/** The operations' names in the editor; messages about their question's fields start with them. */
+export const ASK_AND_WAIT_NAME = 'Ask and Wait for Input';
+export const CALL_AND_ASK_NAME = 'Call and Ask';
+
 /** The question's fields (`questionFields`), named as the builder names them. */
 export type QuestionUi = Pick<PipelineActionUi, keyof PromptUi | 'inputModes' | 'dtmfSettings' | 'retries'>;
 
@@ -21,7 +25,7 @@ function askAction(question: QuestionUi, resumeUrl: string): PipelineActionUi {
 
 /** Ask and Wait for Input: a transfer of one Play and Get Input onto the live call. */
 export function buildAskRequest(ui: QuestionUi & { callId: unknown }, resumeUrl: string): PiopiyRequest {
-	return buildTransferRequest({ callId: ui.callId, pipeline: { actions: [askAction(ui, resumeUrl)] } });
+	return buildTransferRequest({ callId: ui.callId, pipeline: { actions: [askAction(ui, resumeUrl)] }, actionPlace: ASK_AND_WAIT_NAME });
 }
 
 export interface ApprovalUi extends AppCallUi {
@@ -45,14 +49,14 @@ const FREE_TEXT_INPUT: Pick<QuestionUi, 'inputModes' | 'dtmfSettings'> = {
 	dtmfSettings: { minDigits: 1, finishOnKey: '#' },
 };
 
-function approvalInput(ui: ApprovalUi, message: unknown): Pick<QuestionUi, 'promptText' | 'inputModes' | 'dtmfSettings'> {
+function approvalInput(ui: ApprovalUi, message: string): Pick<QuestionUi, 'promptText' | 'inputModes' | 'dtmfSettings'> {
 	const badKey = approvalKeysProblem(ui.approveKey, ui.declineKey);
 	if (badKey) {
 		throw new InvalidFieldError(badKey, badKey === 'Approve Key' ? ui.approveKey : ui.declineKey, APPROVAL_KEY_EXPECTED);
 	}
 	const keys = `Press ${String(ui.approveKey)} to approve, or ${String(ui.declineKey)} to decline.`;
 	return {
-		promptText: ui.sayKeys === false || typeof message !== 'string' || message === '' ? message : `${message} ${keys}`,
+		promptText: ui.sayKeys === false ? message : `${message} ${keys}`,
 		inputModes: ['dtmf'],
 		dtmfSettings: { minDigits: 1, maxDigits: 1 },
 	};
@@ -60,7 +64,7 @@ function approvalInput(ui: ApprovalUi, message: unknown): Pick<QuestionUi, 'prom
 
 /** Call and Ask: a PCMO call whose pipeline speaks the message and takes one key, or the person's words. */
 export function buildCallAndAskRequest(ui: ApprovalUi, resumeUrl: string, credentialAppId?: string): PiopiyRequest {
-	const message = typeof ui.message === 'string' ? ui.message.trim() : ui.message;
+	const message = requireText(`${CALL_AND_ASK_NAME} → Message`, ui.message);
 	const answerType = ui.answerType ?? 'approval';
 	if (answerType !== 'approval' && answerType !== 'freeText') {
 		throw new InvalidFieldError('Response Type', answerType, '"approval" or "freeText"');
@@ -73,7 +77,8 @@ export function buildCallAndAskRequest(ui: ApprovalUi, resumeUrl: string, creden
 		promptSpeed: ui.promptSpeed ?? 1,
 		...input,
 	};
-	return buildPcmoCallRequest({ ...ui, pipeline: { actions: [askAction(question, resumeUrl)] } }, credentialAppId);
+	const pipeline = { actions: [askAction(question, resumeUrl)] };
+	return buildPcmoCallRequest({ ...ui, pipeline, actionPlace: CALL_AND_ASK_NAME }, credentialAppId);
 }
 
 /** The wait limit in milliseconds, from the field in minutes (at least half a minute, at most a week). */

@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { callIdField } from '../../descriptions/appCall.description';
 import { questionFields, waitFields } from '../../descriptions/interactive.description';
-import { buildAskRequest, type QuestionUi } from '../../mapping/interactive';
+import { ASK_AND_WAIT_NAME, buildAskRequest, type QuestionUi } from '../../mapping/interactive';
 import { readParameters, type PiopiyOperation } from '../types';
 import { ASK_AND_WAIT_OPERATION, resumeUrlFor } from '../resumeUrl';
 
@@ -16,7 +16,7 @@ const description: INodeProperties[] = [
 
 export const callAskAndWait: PiopiyOperation = {
 	summary: {
-		name: 'Ask and Wait for Input',
+		name: ASK_AND_WAIT_NAME,
 		action: 'Ask a caller and wait for the answer',
 		description: 'Play a question on a live call and wait in this execution for the keys pressed or the words said',
 	},

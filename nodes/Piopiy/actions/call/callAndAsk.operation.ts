@@ -2,7 +2,7 @@ import { SEND_AND_WAIT_OPERATION, type INodeProperties } from 'n8n-workflow';
 
 import { appCallFields } from '../../descriptions/appCall.description';
 import { approvalFields, waitFields } from '../../descriptions/interactive.description';
-import { buildCallAndAskRequest, type ApprovalUi } from '../../mapping/interactive';
+import { CALL_AND_ASK_NAME, buildCallAndAskRequest, type ApprovalUi } from '../../mapping/interactive';
 import { readParameters, type PiopiyOperation } from '../types';
 import { resumeUrlFor } from '../resumeUrl';
 
@@ -13,7 +13,7 @@ const description: INodeProperties[] = [...appCallFields({ show }), ...approvalF
 
 export const callCallAndAsk: PiopiyOperation = {
 	summary: {
-		name: 'Call and Ask',
+		name: CALL_AND_ASK_NAME,
 		action: 'Call a person and wait for approval',
 		description: 'Call a number, speak a message and wait in this execution for the key that approves or declines, or for the words the person says',
 	},

@@ -9,7 +9,7 @@ import { MAX_AGENT_ENDPOINTS, type Endpoint } from './types';
 export function checkEndpointRules(endpoints: Endpoint[], label: string): void {
 	const agentIds: string[] = [];
 	endpoints.forEach((endpoint, index) => {
-		const field = `${label} endpoint ${index + 1}`;
+		const field = `${label} → Endpoint ${index + 1}`;
 		if (endpoint.type === 'agent') {
 			if (agentIds.length === MAX_AGENT_ENDPOINTS) {
 				throw new InvalidFieldError(

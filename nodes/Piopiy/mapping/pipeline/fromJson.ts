@@ -4,6 +4,7 @@ import type { ScalarMapUi } from '../scalarMap';
 import { actionFromUi } from './fromBuilder';
 import {
 	TYPE_OF_WIRE_NAME,
+	ACTION_NAMES,
 	WIRE_ACTION_NAMES,
 	type DtmfUi,
 	type EndpointUi,
@@ -29,7 +30,8 @@ export function pipelineFromJson(json: unknown): PipelineAction[] {
 	}
 	return parsed.map((raw, index) => {
 		const position = `${JSON_LABEL} action ${index + 1}`;
-		return actionFromUi(actionUiFromJson(raw, position), position);
+		// JSON names an action by what was typed: its wire name ("play_get_input").
+		return actionFromUi(actionUiFromJson(raw, position), position, (type) => `${position} (${ACTION_NAMES[type]})`);
 	});
 }
 

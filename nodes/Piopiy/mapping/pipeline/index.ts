@@ -22,7 +22,7 @@ export * from './types';
 
 /** The pipeline to send, from the builder or the JSON field as the user chose. */
 export function buildPipeline(ui: PipelineUi): PipelineAction[] {
-	return ui.pipelineInput === 'json' ? pipelineFromJson(ui.pipelineJson) : pipelineFromUi(ui.pipeline);
+	return ui.pipelineInput === 'json' ? pipelineFromJson(ui.pipelineJson) : pipelineFromUi(ui.pipeline, ui.actionPlace);
 }
 
 /** The pipeline as it goes into a request body. */

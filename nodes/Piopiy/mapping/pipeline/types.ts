@@ -128,6 +128,11 @@ export interface PipelineUi {
 	pipelineInput?: unknown;
 	pipeline?: { actions?: PipelineActionUi[] };
 	pipelineJson?: unknown;
+	/**
+	 * Set by an operation whose own fields hold its one action (Call and Ask, Ask and Wait): messages
+	 * name that action by the operation ("Call and Ask → Language"), not by a pipeline the user never saw.
+	 */
+	actionPlace?: string;
 }
 
 export const MAX_AGENT_ENDPOINTS = 2;
