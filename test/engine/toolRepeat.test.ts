@@ -57,6 +57,23 @@ test('without On Error set, bad input from the model is an item that names the f
 	expect(items).toEqual([{ json: { error: expect.stringMatching(/^To Number in item 0 is not valid: received "n\/a"\. Expected/), message: 'notSent' }, pairedItem: { item: 0 } }]);
 });
 
+test('without On Error set, a run refused as a whole (Retry On Fail on a tool that places calls) is an item per call, nothing sent', async () => {
+	const { items, error } = await runPiopiyNode({
+		nodeType: TOOL_TYPE,
+		parameters: aiCallParameters({ toNumber: '={{ $json.phone }}' }),
+		items: sameLeadTwice,
+		credentials: server.credentials(),
+		retry: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 },
+	});
+	expect(error).toBeUndefined();
+	expect(server.requests).toHaveLength(0);
+	expect(items.map((item) => [item.json.message, item.pairedItem])).toEqual([
+		['notSent', { item: 0 }],
+		['notSent', { item: 1 }],
+	]);
+	expect(items[0].json.error).toMatch(/^"Retry On Fail" is on, and it would place calls twice: nothing was sent/);
+});
+
 test('another agent for the same number is another call', async () => {
 	const { items } = await runPiopiyNode({
 		nodeType: TOOL_TYPE,

@@ -63,10 +63,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const credentials = (await this.getCredentials('piopiyApi')) as unknown as PiopiyCredentials;
-	// As an AI Agent's tool (n8n's `<name>Tool` variants) the output is what the model reads. AI Agent
-	// 2.x (LangChain's AgentExecutor) gives the model an empty result for a tool that throws, so there
-	// every failure comes out as an item that says what happened, whatever On Error says.
-	const continueOnFail = this.continueOnFail() || this.getNode().type.endsWith('Tool');
+	const continueOnFail = failuresAreItems(this);
 	const settings = readExecutionSettings(this);
 	const secrets = [credentials.apiToken, credentials.appSecret];
 
@@ -155,12 +152,22 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 }
 
 /**
+ * Whether a failed item comes out as an item rather than stopping the node: the On Error setting
+ * continues, or the node runs as an AI Agent's tool (n8n's `<name>Tool` variants), whose output is
+ * what the model reads. AI Agent 2.x (LangChain's AgentExecutor) gives the model an empty result for
+ * a tool that throws, so there every failure says what happened, whatever On Error says.
+ */
+function failuresAreItems(context: IExecuteFunctions): boolean {
+	return context.continueOnFail() || context.getNode().type.endsWith('Tool');
+}
+
+/**
  * A run refused as a whole, before anything is sent. Stop Workflow: the refusal is thrown. An On Error
- * setting that continues: every input item comes out failed ("notSent"), on the error output where
+ * setting that continues, or a tool: every input item comes out failed ("notSent"), on the error output where
  * there is one; n8n would otherwise pass the input items on as if each had been acted on.
  */
 export function refuseRun(context: IExecuteFunctions, refusal: Error, secrets: Array<string | undefined> = []): INodeExecutionData[][] {
-	if (!context.continueOnFail()) throw refusal;
+	if (!failuresAreItems(context)) throw refusal;
 	return [context.getInputData().map((_, itemIndex) => failedItem({ error: refusal, outcome: 'notSent' }, itemIndex, secrets))];
 }
 
