@@ -34,6 +34,8 @@ export const scenarios: Scenario[] = [
 	{ name: '(a) latency 100 ms, concurrency 1', items: 1000, latencyMs: 100, concurrency: 1 },
 	{ name: '(a) latency 100 ms, concurrency 5', items: 1000, latencyMs: 100, concurrency: 5 },
 	{ name: '(a) latency 100 ms, concurrency 20', items: 1000, latencyMs: 100, concurrency: 20 },
+	// The peer has no concurrency setting: at its defaults it sends every item's request at once.
+	{ name: '(a) peer: n8n HTTP Request node at its defaults, latency 100 ms', items: 1000, latencyMs: 100, peer: true },
 	{ name: '(b) latency 100 ms, server limit 20/s, default options', items: 1000, latencyMs: 100, serverRatePerSecond: 20 },
 	{
 		name: '(b) peer: n8n HTTP Request node at its defaults, same conditions',
