@@ -8,7 +8,7 @@ import { DEFAULT_CONCURRENCY } from '../nodes/Piopiy/descriptions/requestOptions
 import { registerNodeType, runPiopiyNode, type RunOptions } from '../test/support/engine';
 import { AGENT_ID, aiCallParameters } from '../test/support/fixtures';
 import { loadPeerNode, PEER_SKIPPED, peerParameters } from './peerNode';
-import { ReferenceCallNode } from './referenceNode';
+import { CALLER_ID, ReferenceCallNode } from './referenceNode';
 import { RSS_AGAIN, scenarios, WARM_UP, type Scenario } from './scenarios';
 import type { ServerCommand, ServerReport } from './server';
 
@@ -112,7 +112,7 @@ async function runScenario(child: ChildProcess, credentials: ICredentialDataDecr
 function peerRun(credentials: ICredentialDataDecryptedObject, input: IDataObject[]): RunOptions {
 	if (!peer) throw new Error(PEER_SKIPPED);
 	return {
-		parameters: peerParameters(credentials, '918045678900', AGENT_ID),
+		parameters: peerParameters(credentials, CALLER_ID, AGENT_ID),
 		items: input,
 		credentials,
 		onError: 'continueRegularOutput',
