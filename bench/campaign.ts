@@ -4,13 +4,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 
+import { PEER_SKIPPED, peerAvailable } from './peerNode';
 import type { RunLine } from './runner';
 import { RSS_AGAIN, scenarios, WARM_UP, type Scenario } from './scenarios';
 
 /**
  * `npm run bench`: the AI Call operation over many items through n8n's engine against the Piopiy
- * stand-in, one line per scenario. Figures, not pass/fail. Each run is a fresh process (bench/runner.ts)
- * so no scenario inherits another's heap or compiled code. Optional argument: a scenario-name prefix
+ * stand-in, one line per scenario, with the bare reference node and the peer (n8n's HTTP Request node,
+ * bench/peerNode.ts) beside it where the scenario has them. Figures, not pass/fail. Each run is a
+ * fresh process (bench/runner.ts) so no scenario inherits another's heap or compiled code. Optional argument: a scenario-name prefix
  * (the only way to run (s), 100,000 leads, which takes minutes).
  */
 
@@ -78,6 +80,10 @@ async function main() {
 	const cpuPerItem: Record<string, number> = {};
 	for (const scenario of scenarios) {
 		if (only ? !scenario.name.startsWith(only) : scenario.onlyWhenNamed) continue;
+		if (scenario.peer && !peerAvailable()) {
+			process.stdout.write(`${JSON.stringify({ scenario: scenario.name, result: PEER_SKIPPED })}\n`);
+			continue;
+		}
 		const line = await measure(scenario);
 		if (scenario.latencyMs === 0) cpuPerItem[scenario.reference ? 'baseline' : 'node'] = line['cpu µs/item'];
 		process.stdout.write(`${JSON.stringify(line)}\n`);

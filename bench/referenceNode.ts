@@ -1,5 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 
+/** The caller ID of the calls the bare nodes place (the Piopiy node's fixture number, digits only). */
+export const CALLER_ID = '918045678900';
+
 /**
  * The least any node must do to place these calls in n8n: read the number, send the request through
  * n8n's authenticated HTTP helper, with the same concurrency. No validation, mapping, retries or error
@@ -40,7 +43,7 @@ export class ReferenceCallNode implements INodeType {
 			while (next < items.length) {
 				const index = next++;
 				const body = {
-					caller_id: '918045678900',
+					caller_id: CALLER_ID,
 					to_number: String(this.getNodeParameter('toNumber', index)).replace(/\D/g, ''),
 					agent_id: this.getNodeParameter('agentId', index) as string,
 				};

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { DEFAULT_CONCURRENCY } from '../nodes/Piopiy/descriptions/requestOptions.description';
-import { registerNodeType, runPiopiyNode } from '../test/support/engine';
-import { aiCallParameters } from '../test/support/fixtures';
-import { ReferenceCallNode } from './referenceNode';
+import { registerNodeType, runPiopiyNode, type RunOptions } from '../test/support/engine';
+import { AGENT_ID, aiCallParameters } from '../test/support/fixtures';
+import { loadPeerNode, PEER_SKIPPED, peerParameters } from './peerNode';
+import { CALLER_ID, ReferenceCallNode } from './referenceNode';
 import { RSS_AGAIN, scenarios, WARM_UP, type Scenario } from './scenarios';
 import type { ServerCommand, ServerReport } from './server';
 
@@ -19,6 +20,9 @@ import type { ServerCommand, ServerReport } from './server';
 const itemsScale = Number(process.env.BENCH_ITEMS_SCALE ?? 1);
 const REFERENCE_NODE_TYPE = 'bench.referenceCall';
 registerNodeType(REFERENCE_NODE_TYPE, new ReferenceCallNode());
+const PEER_NODE_TYPE = 'bench.httpRequest';
+const peer = loadPeerNode();
+if (peer) registerNodeType(PEER_NODE_TYPE, peer.node);
 
 async function ask<T>(child: ChildProcess, command: ServerCommand, reply: string): Promise<T> {
 	child.send(command);
@@ -33,7 +37,7 @@ function leads(count: number): IDataObject[] {
 }
 
 async function runScenario(child: ChildProcess, credentials: ICredentialDataDecryptedObject, scenario: Scenario) {
-	const items = Math.max(1, Math.round(scenario.items * (scenario === WARM_UP ? 1 : itemsScale)));
+	const items = Math.max(1, Math.round(scenario.items * (scenario.name === WARM_UP.name ? 1 : itemsScale)));
 	await ask(child, { type: 'configure', latencyMs: scenario.latencyMs, ratePerSecond: scenario.serverRatePerSecond }, 'configured');
 	const input = leads(items);
 	global.gc?.();
@@ -44,17 +48,19 @@ async function runScenario(child: ChildProcess, credentials: ICredentialDataDecr
 	const cpuBefore = process.cpuUsage();
 	const started = performance.now();
 
-	const { items: output, error } = await runPiopiyNode({
-		parameters: aiCallParameters({
-			toNumber: '={{ $json.phone }}',
-			// No concurrency given: the node's own default, as a user who leaves the options alone gets.
-			...(scenario.concurrency === undefined ? {} : { requestOptions: { concurrency: scenario.concurrency } }),
-		}),
-		items: input,
-		credentials,
-		onError: 'continueRegularOutput',
-		nodeType: scenario.reference ? REFERENCE_NODE_TYPE : undefined,
-	});
+	const { items: output, error } = await runPiopiyNode(
+		scenario.peer ? peerRun(credentials, input) : {
+			parameters: aiCallParameters({
+				toNumber: '={{ $json.phone }}',
+				// No concurrency given: the node's own default, as a user who leaves the options alone gets.
+				...(scenario.concurrency === undefined ? {} : { requestOptions: { concurrency: scenario.concurrency } }),
+			}),
+			items: input,
+			credentials,
+			onError: 'continueRegularOutput',
+			nodeType: scenario.reference ? REFERENCE_NODE_TYPE : undefined,
+		},
+	);
 
 	const wallMs = performance.now() - started;
 	const cpu = process.cpuUsage(cpuBefore);
@@ -62,7 +68,8 @@ async function runScenario(child: ChildProcess, credentials: ICredentialDataDecr
 	rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
 	const { report } = await ask<{ report: ServerReport }>(child, { type: 'report' }, 'report');
 
-	const concurrency = scenario.concurrency ?? DEFAULT_CONCURRENCY;
+	// The HTTP Request node sends every item's request at once (no batching at its defaults).
+	const concurrency = scenario.peer ? Infinity : (scenario.concurrency ?? DEFAULT_CONCURRENCY);
 	const limits = [scenario.latencyMs > 0 ? (concurrency * 1000) / scenario.latencyMs : Infinity];
 	if (scenario.serverRatePerSecond) limits.push(scenario.serverRatePerSecond);
 	const theoretical = Math.min(...limits);
@@ -72,15 +79,24 @@ async function runScenario(child: ChildProcess, credentials: ICredentialDataDecr
 	global.gc?.();
 	const heapHeld = process.memoryUsage().heapUsed - heapBefore;
 	const succeeded = output.filter((item) => !item.json.error).length;
+	const lost = items - succeeded + (error ? 1 : 0);
 	const inOrder = output.every((item, index) => (item.pairedItem as { item: number }).item === index);
 	return {
 		scenario: scenario.name,
 		items,
 		wall: `${(wallMs / 1000).toFixed(2)} s`,
 		'items/s': perSecond.toFixed(1),
-		ratio: Number.isFinite(theoretical) ? (perSecond / theoretical).toFixed(3) : 'n/a (no limit)',
+		// A campaign's pace against the limit means something only when every lead was called.
+		ratio: !Number.isFinite(theoretical)
+			? 'n/a (no limit)'
+			: lost > 0
+				? `n/a (${items - report.placedNumbers} of ${items} leads not called)`
+				: (perSecond / theoretical).toFixed(3),
+		'sent OK': succeeded,
+		/** Output items that carry an error: the node gave up on these leads and said so. */
+		failed: output.length - succeeded,
 		duplicates: report.duplicates,
-		lost: items - succeeded + (error ? 1 : 0),
+		lost,
 		inOrder,
 		'429s': report.rateLimited,
 		invalidBodies: report.invalid,
@@ -92,6 +108,23 @@ async function runScenario(child: ChildProcess, credentials: ICredentialDataDecr
 	};
 }
 
+/** The run of the peer (bench/peerNode.ts) on the same leads, On Error set to continue as the others. */
+function peerRun(credentials: ICredentialDataDecryptedObject, input: IDataObject[]): RunOptions {
+	if (!peer) throw new Error(PEER_SKIPPED);
+	return {
+		parameters: peerParameters(credentials, CALLER_ID, AGENT_ID),
+		items: input,
+		credentials,
+		onError: 'continueRegularOutput',
+		nodeType: PEER_NODE_TYPE,
+		// The engine places every node at version 1; the HTTP Request node reads its parameters by version.
+		shape: (source, node) => ({
+			nodes: [source, { ...node, typeVersion: peer.typeVersion }],
+			connections: { [source.name]: { main: [[{ node: node.name, type: 'main', index: 0 }]] } },
+		}),
+	};
+}
+
 export type RunLine = Awaited<ReturnType<typeof runScenario>> & { [RSS_AGAIN]?: string };
 
 async function main() {
@@ -99,7 +132,8 @@ async function main() {
 	if (!scenario) throw new Error(`No scenario named ${JSON.stringify(process.argv[2])}`);
 	const child = fork(join(__dirname, 'server.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
 	const [ready] = (await once(child, 'message')) as [{ credentials: ICredentialDataDecryptedObject }];
-	await runScenario(child, ready.credentials, WARM_UP);
+	// The peer warms up its own code; the others warm up n8n's HTTP stack through the Piopiy node.
+	await runScenario(child, ready.credentials, { ...WARM_UP, peer: scenario.peer && peer !== undefined });
 	let line: RunLine = await runScenario(child, ready.credentials, scenario);
 	if (scenario.againInSameProcess) {
 		const again = await runScenario(child, ready.credentials, scenario);

@@ -9,6 +9,8 @@ export interface Scenario {
 	concurrency?: number;
 	/** Run the reference node instead (the CPU baseline for the overhead figure). */
 	reference?: boolean;
+	/** Run the peer instead: n8n's HTTP Request node at its defaults (bench/peerNode.ts). */
+	peer?: boolean;
 	/**
 	 * Runs it this many times, each in a fresh process: CPU per item varies by about ±10% from run
 	 * to run on a shared machine, and so does how far V8 grows its heap, whichever node it is. The
@@ -32,7 +34,16 @@ export const scenarios: Scenario[] = [
 	{ name: '(a) latency 100 ms, concurrency 1', items: 1000, latencyMs: 100, concurrency: 1 },
 	{ name: '(a) latency 100 ms, concurrency 5', items: 1000, latencyMs: 100, concurrency: 5 },
 	{ name: '(a) latency 100 ms, concurrency 20', items: 1000, latencyMs: 100, concurrency: 20 },
+	// The peer has no concurrency setting: at its defaults it sends every item's request at once.
+	{ name: '(a) peer: n8n HTTP Request node at its defaults, latency 100 ms', items: 1000, latencyMs: 100, peer: true },
 	{ name: '(b) latency 100 ms, server limit 20/s, default options', items: 1000, latencyMs: 100, serverRatePerSecond: 20 },
+	{
+		name: '(b) peer: n8n HTTP Request node at its defaults, same conditions',
+		items: 1000,
+		latencyMs: 100,
+		serverRatePerSecond: 20,
+		peer: true,
+	},
 	{
 		name: '(c) zero latency, 10,000 items, concurrency 20',
 		items: 10_000,
