@@ -5,7 +5,7 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { InvalidFieldError, describeReceived } from '../helpers/errors';
+import { InvalidFieldError, describeReceived, joinSentences } from '../helpers/errors';
 import { redactSecrets, redactSecretsInData } from '../../shared/redact';
 import { describeStoppedRun, replyId, type ItemOutcome, type StoppedRunReport } from '../helpers/runRecord';
 import { PiopiyRequestError, sendPiopiyRequest } from '../transport/request';
@@ -207,12 +207,6 @@ function itemOutcomes(results: Array<ItemResult | undefined>): ItemOutcome[] {
 function errorText(result: ItemResult | undefined): { message: string; description?: string } {
 	const { message, description } = (result as { error: Error & { description?: string } }).error;
 	return { message, description };
-}
-
-/** "A failed", "Do B." → "A failed. Do B." */
-function joinSentences(first: string, second: string | undefined): string {
-	if (!second) return first;
-	return /[.!?]$/.test(first) ? `${first} ${second}` : `${first}. ${second}`;
 }
 
 /**

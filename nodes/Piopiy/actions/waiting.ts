@@ -11,7 +11,7 @@ import {
 
 import { APPROVAL_RESPONSE, DEFAULT_WAIT_LIMIT_MINUTES, RESPONSE_TYPE_PARAMETER } from '../descriptions/interactive.description';
 import { ANSWER_CHECK_PARAMETER, ASK_ID_PARAMETER, answerCheck, answerCheckMatches, waitingPathIds } from '../helpers/answerCheck';
-import { InvalidFieldError, attempt, describeReceived } from '../helpers/errors';
+import { InvalidFieldError, attempt, describeReceived, joinSentences } from '../helpers/errors';
 import { isAboutAnotherCall, readCallerAnswer } from '../mapping/answer';
 import { answerItem, isAgentReview, noAnswerItem, notPlacedReviewItem, operationLabel, type AnswerSettings } from '../mapping/answerOutput';
 import { waitLimitMs } from '../mapping/interactive';
@@ -127,12 +127,12 @@ export async function sendAndWaitForAnswer(this: IExecuteFunctions): Promise<INo
 	return [[timedOut]];
 }
 
-/** An error's message and description, as one text. */
+/** An error's message and description, as one text ending a sentence (more words follow it). */
 function reasonOf(error: unknown): string {
 	if (!(error instanceof Error)) return String(error);
 	const { description } = error as { description?: unknown };
-	const message = /[.!?]$/.test(error.message) ? error.message : `${error.message}.`;
-	return typeof description === 'string' && description !== '' ? `${message} ${description}` : message;
+	const text = joinSentences(error.message, typeof description === 'string' ? description : undefined);
+	return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 /**

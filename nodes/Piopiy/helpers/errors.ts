@@ -38,3 +38,9 @@ export function describeReceived(value: unknown): string {
 	}
 	return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
+
+/** "A failed", "Do B." → "A failed. Do B." (an error's message and description, read as one text). */
+export function joinSentences(first: string, second: string | undefined): string {
+	if (!second) return first;
+	return /[.!?]$/.test(first) ? `${first} ${second}` : `${first}. ${second}`;
+}
