@@ -100,15 +100,6 @@ export interface SimulatedScenario {
 	concurrency?: number;
 	/** The node's Max Requests per Second; 0 or undefined for none (the default). */
 	capPerSecond?: number;
-	/**
-	 * What the concurrency counts: `items` (the node today: an item waiting out a Retry-After holds its
-	 * lane) or `requests` (an experiment: at most `concurrency` requests in flight, up to
-	 * `itemsInProgress` items started, so an item waiting to retry lets a new one go).
-	 */
-	lanes?: 'items' | 'requests';
-	itemsInProgress?: number;
-	/** With `lanes: 'requests'`: after a 429, no start until the window is likely to have a place. */
-	holdAfterRefusal?: boolean;
 	/** Up to this many ms added at random to each one-way trip (a busy CPU, a network). */
 	jitterMs: number;
 	seed: number;
@@ -124,63 +115,6 @@ export interface SimulatedResult {
 	fairShares: number[];
 }
 
-/** At most `limit` holders at a time; waiters go in the order they came. */
-class Slots {
-	private used = 0;
-	private readonly waiting: Array<() => void> = [];
-
-	constructor(private readonly limit: number) {}
-
-	async take(): Promise<void> {
-		if (this.used < this.limit) {
-			this.used++;
-			return;
-		}
-		await new Promise<void>((wake) => this.waiting.push(wake));
-	}
-
-	give(): void {
-		const next = this.waiting.shift();
-		if (next) next();
-		else this.used--;
-	}
-}
-
-/**
- * The lanes experiment (`lanes: 'requests'`), not the node's code: a request takes one of
- * `concurrency` slots before its turn and gives it back when its reply is in, so an item waiting out
- * a Retry-After holds no slot. With `holdAfterRefusal`, a 429 also holds every start until a second
- * after the oldest reply accepted in the second before it (when a rolling window frees a place):
- * without it the freed slots went straight into the full window and were refused too.
- */
-class ExperimentalLimiter extends RateLimiter {
-	private readonly repliesAcceptedAt: number[] = [];
-	private holdUntil = 0;
-
-	constructor(
-		private readonly slots: Slots,
-		private readonly holdAfterRefusal: boolean,
-		options: ConstructorParameters<typeof RateLimiter>[0],
-	) {
-		super(options);
-	}
-
-	override async waitForTurn(deadline?: number, _now?: number, stop?: AbortSignal): Promise<boolean> {
-		await this.slots.take();
-		if (this.holdUntil > this.clock.now()) await this.clock.sleep(this.holdUntil - this.clock.now());
-		const turn = await super.waitForTurn(deadline, this.clock.now(), stop);
-		if (!turn) this.slots.give();
-		return turn;
-	}
-
-	override recordReply(rateLimited: boolean, now = this.clock.now(), sentAt = now): void {
-		super.recordReply(rateLimited, now, sentAt);
-		while (this.repliesAcceptedAt.length > 0 && this.repliesAcceptedAt[0] <= now - 1000) this.repliesAcceptedAt.shift();
-		if (!rateLimited) this.repliesAcceptedAt.push(now);
-		else if (this.holdAfterRefusal && this.repliesAcceptedAt.length > 0) this.holdUntil = Math.max(this.holdUntil, this.repliesAcceptedAt[0] + 1000);
-	}
-}
-
 async function runCampaign(
 	clock: VirtualClock,
 	server: ModelServer,
@@ -191,21 +125,9 @@ async function runCampaign(
 	const { leads, startAtMs } = scenario.campaigns[campaign];
 	await clock.sleep(startAtMs);
 	const concurrency = scenario.concurrency ?? DEFAULT_CONCURRENCY;
-	const inFlight = new Slots(concurrency);
-	const limiterOptions = { capPerSecond: scenario.capPerSecond ?? 0, concurrency, clock };
-	const rateLimiter =
-		scenario.lanes === 'requests'
-			? new ExperimentalLimiter(inFlight, scenario.holdAfterRefusal ?? false, limiterOptions)
-			: new RateLimiter(limiterOptions);
+	const rateLimiter = new RateLimiter({ capPerSecond: scenario.capPerSecond ?? 0, concurrency, clock });
 	const trip = async () => await clock.sleep(scenario.latencyMs / 2 + random() * scenario.jitterMs);
 	const send = async (): Promise<AttemptOutcome> => {
-		try {
-			return await sendNow();
-		} finally {
-			if (scenario.lanes === 'requests') inFlight.give();
-		}
-	};
-	const sendNow = async (): Promise<AttemptOutcome> => {
 		await trip();
 		const retryAfter = server.decide(clock.now(), campaign);
 		await trip();
@@ -223,8 +145,7 @@ async function runCampaign(
 			if (result.why === 'done') settled++;
 		}
 	};
-	const lanes = scenario.lanes === 'requests' ? (scenario.itemsInProgress ?? 2 * concurrency) : concurrency;
-	await Promise.all(Array.from({ length: Math.min(lanes, leads) }, lane));
+	await Promise.all(Array.from({ length: Math.min(concurrency, leads) }, lane));
 	return settled;
 }
 
@@ -288,21 +209,12 @@ export const simulatedScenarios = (seed: number, jitterMs: number): SimulatedSce
 	},
 ];
 
-/**
- * `SIM_LANES=requests [SIM_ITEMS=10] [SIM_HOLD=1] npm run bench:simulate`: every scenario with the
- * lanes experiment (see ExperimentalLimiter) instead of the node's lanes.
- */
-function lanesFromEnv(): Partial<SimulatedScenario> {
-	if (process.env.SIM_LANES !== 'requests') return {};
-	return { lanes: 'requests', itemsInProgress: Number(process.env.SIM_ITEMS ?? 10), holdAfterRefusal: process.env.SIM_HOLD === '1' };
-}
-
 async function main() {
 	const jitterMs = Number(process.argv[2] ?? 5);
 	const names = simulatedScenarios(0, jitterMs).map((scenario) => scenario.name);
 	for (const [index, name] of names.entries()) {
 		const runs: SimulatedResult[] = [];
-		for (const seed of SEEDS) runs.push(await simulate({ ...simulatedScenarios(seed, jitterMs)[index], ...lanesFromEnv() }));
+		for (const seed of SEEDS) runs.push(await simulate({ ...simulatedScenarios(seed, jitterMs)[index] }));
 		const ratios = runs.map((run) => run.ratio).sort((a, b) => a - b);
 		const shares = runs.map((run) => run['429 share']).sort((a, b) => a - b);
 		const fair = runs.flatMap((run) => run.fairShares);

@@ -1,82 +1,63 @@
 import { MONOTONIC_CLOCK, type Clock } from '../../nodes/Piopiy/transport/clock';
-import { exhaustedForMs, RateLimiter, type RateLimiterOptions } from '../../nodes/Piopiy/transport/rateLimiter';
+import { exhaustedForMs, RateLimiter, type RateLimiterOptions, type TurnAnswer } from '../../nodes/Piopiy/transport/rateLimiter';
 
 const limiter = (options: Partial<RateLimiterOptions>) => new RateLimiter({ capPerSecond: 0, concurrency: 1, ...options });
 
+/** A clock whose sleeps are recorded and pass at once. */
+const fakeClock = (start = 50_000) => {
+	const clock = { t: start, sleeps: [] as number[] } as Clock & { t: number; sleeps: number[] };
+	clock.now = () => clock.t;
+	clock.sleep = async (ms: number) => {
+		clock.sleeps.push(ms);
+		clock.t += ms;
+	};
+	return clock;
+};
+
+/**
+ * One lane's requests, one after another: each waits its turn, takes `roundTripMs`, and is answered
+ * as `answers` says (by request number). Returns when each started.
+ */
+async function lane(
+	rateLimiter: RateLimiter,
+	clock: ReturnType<typeof fakeClock>,
+	count: number,
+	{ roundTripMs = 100, answers = (): TurnAnswer => 'accepted' }: { roundTripMs?: number; answers?: (index: number) => TurnAnswer } = {},
+): Promise<number[]> {
+	const starts: number[] = [];
+	for (let index = 0; index < count; index++) {
+		const turn = (await rateLimiter.waitForTurn())!;
+		starts.push(clock.t);
+		clock.t += roundTripMs;
+		rateLimiter.recordAnswer(turn, answers(index));
+	}
+	return starts;
+}
+
+/** Twenty requests accepted in one burst, then one refused: Piopiy allows 20 a second. */
+async function learnTwenty(rateLimiter: RateLimiter, clock: ReturnType<typeof fakeClock>) {
+	const burst = await Promise.all(Array.from({ length: 21 }, async () => await rateLimiter.waitForTurn()));
+	clock.t += 100;
+	burst.slice(0, 20).forEach((turn) => rateLimiter.recordAnswer(turn!, 'accepted'));
+	rateLimiter.recordAnswer(burst[20]!, 'refused');
+	return burst[0]!.startedAt;
+}
+
 describe('RateLimiter', () => {
-	test('no cap and no 429 means no limit', () => {
-		expect(limiter({}).currentLimit()).toBeUndefined();
+	test('no cap and no 429: no limit, no wait', async () => {
+		const clock = fakeClock();
+		const rateLimiter = limiter({ clock });
+		expect(rateLimiter.currentLimit()).toBeUndefined();
+		await lane(rateLimiter, clock, 50, { roundTripMs: 1 });
+		expect(clock.sleeps).toEqual([]);
+		expect(rateLimiter.learnedPerWindow()).toBeUndefined();
 	});
 
 	test("the user's cap applies from the start", () => {
 		expect(limiter({ capPerSecond: 12.5 }).currentLimit()).toBe(12.5);
 	});
 
-	test('a 429 sets the rate just under what Piopiy accepted in the last second, then it grows back slowly, then faster', () => {
-		const rateLimiter = limiter({});
-		const t0 = 1_000_000;
-		rateLimiter.recordReply(false, t0 - 5000); // long gone by the time of the 429: not counted
-		for (let i = 0; i < 20; i++) rateLimiter.recordReply(false, t0 + i * 40);
-		rateLimiter.recordReply(true, t0 + 900);
-		expect(rateLimiter.currentLimit(t0 + 900)).toBeCloseTo(19.8);
-		expect(rateLimiter.currentLimit(t0 + 1900)).toBeCloseTo(19.8 * 1.002);
-		expect(rateLimiter.currentLimit(t0 + 4900)).toBeCloseTo(19.8 * 1.002 ** 4);
-		// Four quiet seconds: the limit was probably shared with a campaign that has finished.
-		expect(rateLimiter.currentLimit(t0 + 5900)).toBeCloseTo(19.8 * 1.002 ** 4 * 1.25);
-		expect(rateLimiter.currentLimit(t0 + 10_900)).toBeCloseTo(19.8 * 1.002 ** 4 * 1.25 ** 6);
-	});
-
-	test('one cut per round: a 429 to a request started before the last cut lowers nothing', () => {
-		const rateLimiter = limiter({});
-		for (let i = 0; i < 20; i++) rateLimiter.recordReply(false, 1000 + i * 20);
-		rateLimiter.recordReply(true, 1500, 1400);
-		const cut = rateLimiter.currentLimit(1500);
-		// Four more lanes refused in the same burst, all sent before the cut.
-		for (let lane = 0; lane < 4; lane++) rateLimiter.recordReply(true, 1510 + lane, 1410 + lane);
-		expect(rateLimiter.currentLimit(1500)).toBe(cut);
-		// Sent after it: paced at the new rate, and still refused: that one counts.
-		rateLimiter.recordReply(true, 1700, 1600);
-		expect(rateLimiter.currentLimit(1700)).toBeLessThan(cut!);
-	});
-
-	test('after the first cut the accepted rate comes from the spacing of replies, not a count off by one', () => {
-		const rateLimiter = limiter({});
-		const t0 = 100_000;
-		for (let i = 0; i < 20; i++) rateLimiter.recordReply(false, t0 + i * 10);
-		rateLimiter.recordReply(true, t0 + 200); // a burst of 20: the count, 20, not 20 / 190 ms
-		expect(rateLimiter.currentLimit(t0 + 200)).toBeCloseTo(19.8);
-		// 19.8 a second for a while; a whole-request count of the last second says 19 or 20.
-		const start = t0 + 5000;
-		for (let i = 0; i < 60; i++) rateLimiter.recordReply(false, start + (i * 1000) / 19.8);
-		const at = start + (59 * 1000) / 19.8 + 1;
-		rateLimiter.recordReply(true, at, at - 100);
-		expect(rateLimiter.currentLimit(at)).toBeCloseTo(19.8 * 0.99, 1);
-	});
-
-	test('the spacing never says more than one request a second over the count', () => {
-		const rateLimiter = limiter({});
-		rateLimiter.recordReply(false, 0);
-		rateLimiter.recordReply(true, 10); // first cut: 1/s
-		rateLimiter.recordReply(false, 5000);
-		rateLimiter.recordReply(false, 5001); // two replies 1 ms apart: 1,000/s by spacing
-		rateLimiter.recordReply(true, 5002, 5002);
-		expect(rateLimiter.currentLimit(5002)).toBeLessThanOrEqual(3);
-	});
-
-	test('the lower of the cap and the learned rate wins', () => {
-		const rateLimiter = limiter({ capPerSecond: 5 });
-		for (let i = 0; i < 20; i++) rateLimiter.recordReply(false, 1000 + i);
-		rateLimiter.recordReply(true, 1100);
-		expect(rateLimiter.currentLimit(1100)).toBe(5);
-	});
-
-	test('a 429 with nothing accepted still allows one request a second', () => {
-		const rateLimiter = limiter({});
-		rateLimiter.recordReply(true, 5000);
-		expect(rateLimiter.currentLimit(5000)).toBe(1);
-	});
-
-	test('request starts are spaced at the rate in force', async () => {
+	test('request starts are spaced at the cap', async () => {
 		const rateLimiter = limiter({ capPerSecond: 20 });
 		const starts: number[] = [];
 		for (let i = 0; i < 6; i++) {
@@ -86,41 +67,229 @@ describe('RateLimiter', () => {
 		expect(starts[5] - starts[0]).toBeGreaterThanOrEqual(240);
 	});
 
+	describe("Piopiy's limit, learned from 429s", () => {
+		test('the first 429 sets the count to the requests accepted in the second before it', async () => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ clock });
+			await learnTwenty(rateLimiter, clock);
+			expect(rateLimiter.learnedPerWindow()).toBe(20);
+		});
+
+		test('requests from long before the 429 are not counted', async () => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ clock });
+			await lane(rateLimiter, clock, 5, { roundTripMs: 1 });
+			clock.t += 5000;
+			await learnTwenty(rateLimiter, clock);
+			expect(rateLimiter.learnedPerWindow()).toBe(20);
+		});
+
+		test('the refusals of one burst are one lesson: those refused leave the count, nothing else changes it', async () => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ clock });
+			const burst = await Promise.all(Array.from({ length: 30 }, async () => await rateLimiter.waitForTurn()));
+			clock.t += 100;
+			// The first answer is a refusal, with the rest of the burst still unanswered.
+			rateLimiter.recordAnswer(burst[29]!, 'refused');
+			expect(rateLimiter.learnedPerWindow()).toBe(29);
+			for (const turn of burst.slice(20, 29)) rateLimiter.recordAnswer(turn!, 'refused');
+			burst.slice(0, 20).forEach((turn) => rateLimiter.recordAnswer(turn!, 'accepted'));
+			expect(rateLimiter.learnedPerWindow()).toBe(20);
+		});
+
+		test('a 429 with nothing accepted still allows one request a second', async () => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ clock });
+			await lane(rateLimiter, clock, 1, { answers: () => 'refused' });
+			expect(rateLimiter.learnedPerWindow()).toBe(1);
+		});
+
+		test('once learned, a request waits for a place: a second after the start it replaces, plus its lateness and a margin', async () => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ clock });
+			const firstStart = await learnTwenty(rateLimiter, clock);
+			// All twenty came back in 100 ms, the fastest seen: no lateness, only the 2 ms margin.
+			const [next] = await lane(rateLimiter, clock, 1);
+			expect(next).toBe(firstStart + 1000 + 2);
+		});
+
+		test('an answer slower than the fastest keeps its place that much longer', async () => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ clock });
+			const burst = await Promise.all(Array.from({ length: 3 }, async () => await rateLimiter.waitForTurn()));
+			clock.t += 100;
+			rateLimiter.recordAnswer(burst[0]!, 'accepted');
+			rateLimiter.recordAnswer(burst[1]!, 'accepted');
+			rateLimiter.recordAnswer(burst[2]!, 'refused');
+			expect(rateLimiter.learnedPerWindow()).toBe(2);
+			const [slowStart] = await lane(rateLimiter, clock, 1, { roundTripMs: 200 }); // 100 ms slower than the fastest
+			const [fastStart] = await lane(rateLimiter, clock, 1, { roundTripMs: 100 });
+			const [next] = await lane(rateLimiter, clock, 1);
+			// Two places: the slow one frees at its start + 1,000 + 100 + the 2 ms margin, before the fast one's.
+			expect(next).toBe(slowStart + 1102);
+			expect(fastStart + 1002).toBeGreaterThan(next);
+		});
+
+		test('a refusal at the count that held widens the margin; a second one soon after gives a fifth of the count back', async () => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ clock });
+			await learnTwenty(rateLimiter, clock);
+			clock.t += 1500;
+			const starts = await lane(rateLimiter, clock, 41, { roundTripMs: 10, answers: (i) => (i === 20 ? 'refused' : 'accepted') });
+			expect(rateLimiter.learnedPerWindow()).toBe(20);
+			// The 21st start after the refusal replaces the first: 1,000 ms + the margin, now 2 × 2 + 2.
+			expect(starts[40] - starts[19]).toBeGreaterThanOrEqual(1000 + 6);
+			// Another campaign is taking places: without giving some back, it would never get in.
+			await lane(rateLimiter, clock, 1, { answers: () => 'refused' });
+			expect(rateLimiter.learnedPerWindow()).toBe(16);
+		});
+
+		test('refused twice at a count that a try raised lately: the try held by luck, one fewer', async () => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ clock });
+			await learnTwenty(rateLimiter, clock);
+			for (let request = 0; request < 1000 && rateLimiter.learnedPerWindow() !== 23; request++) {
+				await lane(rateLimiter, clock, 1, { roundTripMs: 1 });
+			}
+			// 21 was kept, 23 is being tried: refused, back to 21; then twice at 21.
+			await lane(rateLimiter, clock, 1, { roundTripMs: 1, answers: () => 'refused' });
+			expect(rateLimiter.learnedPerWindow()).toBe(21);
+			await lane(rateLimiter, clock, 21 * 2, { roundTripMs: 1 });
+			await lane(rateLimiter, clock, 1, { roundTripMs: 1, answers: () => 'refused' });
+			expect(rateLimiter.learnedPerWindow()).toBe(21); // once: the margin
+			await lane(rateLimiter, clock, 21 * 2, { roundTripMs: 1 });
+			await lane(rateLimiter, clock, 1, { roundTripMs: 1, answers: () => 'refused' });
+			expect(rateLimiter.learnedPerWindow()).toBe(20);
+		});
+
+		test('fewer getting through than the count that held: the limit is lower now, or shared, and the count follows', async () => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ clock });
+			await learnTwenty(rateLimiter, clock);
+			clock.t += 5000;
+			await lane(rateLimiter, clock, 8, { roundTripMs: 100, answers: (i) => (i === 7 ? 'refused' : 'accepted') });
+			expect(rateLimiter.learnedPerWindow()).toBe(7);
+		});
+
+		/** Requests one at a time, each answered in 1 ms, until the count is `count`: when it got there. */
+		async function fillUntil(rateLimiter: RateLimiter, clock: ReturnType<typeof fakeClock>, count: number) {
+			for (let request = 0; request < 1000 && rateLimiter.learnedPerWindow() !== count; request++) {
+				await lane(rateLimiter, clock, 1, { roundTripMs: 1 });
+			}
+			expect(rateLimiter.learnedPerWindow()).toBe(count);
+			return clock.t;
+		}
+
+		test('held at the count and quiet for 3 s, it tries one more; a refused try goes back and waits twice as long', async () => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ clock });
+			await learnTwenty(rateLimiter, clock);
+			const learnedAt = clock.t;
+			const triedAt = await fillUntil(rateLimiter, clock, 21);
+			expect(triedAt - learnedAt).toBeGreaterThanOrEqual(3000);
+			expect(triedAt - learnedAt).toBeLessThan(3000 + 1100);
+			await lane(rateLimiter, clock, 1, { answers: () => 'refused' });
+			expect(rateLimiter.learnedPerWindow()).toBe(20);
+			const refusedAt = clock.t;
+			const triedAgainAt = await fillUntil(rateLimiter, clock, 21);
+			expect(triedAgainAt - refusedAt).toBeGreaterThanOrEqual(6000);
+			expect(triedAgainAt - refusedAt).toBeLessThan(6000 + 1100);
+		});
+
+		test('a try that holds two windows is kept, and the next asks for two more', async () => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ clock });
+			await learnTwenty(rateLimiter, clock);
+			const triedAt = await fillUntil(rateLimiter, clock, 21);
+			const nextTryAt = await fillUntil(rateLimiter, clock, 23);
+			expect(nextTryAt - triedAt).toBeGreaterThanOrEqual(2000);
+			expect(nextTryAt - triedAt).toBeLessThan(2000 + 1100);
+		});
+
+		test('a campaign that does not fill its places tries for no more', async () => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ clock });
+			await learnTwenty(rateLimiter, clock);
+			for (let second = 0; second < 10; second++) {
+				await lane(rateLimiter, clock, 5, { roundTripMs: 1 });
+				clock.t += 1000;
+			}
+			expect(rateLimiter.learnedPerWindow()).toBe(20);
+		});
+
+		test('a refusal of a request started before the last change teaches nothing new', async () => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ clock });
+			await learnTwenty(rateLimiter, clock);
+			clock.t += 1500;
+			// Refused at the count that held: the margin widens (the change), the count stays.
+			const early = await rateLimiter.waitForTurn();
+			await lane(rateLimiter, clock, 20, { roundTripMs: 10, answers: (i) => (i === 19 ? 'refused' : 'accepted') });
+			expect(rateLimiter.learnedPerWindow()).toBe(20);
+			// Sent before that change and refused after it: not a second refusal at the count.
+			clock.t += 100;
+			rateLimiter.recordAnswer(early!, 'refused');
+			expect(rateLimiter.learnedPerWindow()).toBe(20);
+		});
+
+		test('the lower of the cap and the learned count wins', async () => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ clock, capPerSecond: 5 });
+			await learnTwenty(rateLimiter, clock);
+			const starts = await lane(rateLimiter, clock, 6, { roundTripMs: 1 });
+			expect(starts[5] - starts[0]).toBeGreaterThanOrEqual(1000);
+		});
+	});
+
 	describe('the pace (concurrency / shortest round trip, with headroom)', () => {
-		test('there is none before the first reply, and none at concurrency 1', () => {
+		const answeredAfter = async (rateLimiter: RateLimiter, clock: ReturnType<typeof fakeClock>, roundTripMs: number) =>
+			await lane(rateLimiter, clock, 1, { roundTripMs });
+
+		test('there is none before the first reply, and none at concurrency 1', async () => {
 			expect(limiter({ concurrency: 20 }).currentLimit()).toBeUndefined();
-			const oneLane = limiter({ concurrency: 1 });
-			oneLane.recordRoundTrip(100);
+			const clock = fakeClock();
+			const oneLane = limiter({ concurrency: 1, clock });
+			await answeredAfter(oneLane, clock, 100);
 			expect(oneLane.currentLimit()).toBeUndefined();
 		});
 
-		test('it follows the shortest round trip seen, headroom 1.5', () => {
-			const rateLimiter = limiter({ concurrency: 20 });
-			rateLimiter.recordRoundTrip(200);
+		test('it follows the shortest round trip seen, headroom 1.5', async () => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ concurrency: 20, clock });
+			await answeredAfter(rateLimiter, clock, 200);
 			expect(rateLimiter.currentLimit()).toBeCloseTo(150);
-			rateLimiter.recordRoundTrip(100);
-			rateLimiter.recordRoundTrip(400);
-			expect(rateLimiter.currentLimit()).toBeCloseTo(300);
-			rateLimiter.recordRoundTrip(0); // not a measurement
+			await answeredAfter(rateLimiter, clock, 100);
+			await answeredAfter(rateLimiter, clock, 400);
 			expect(rateLimiter.currentLimit()).toBeCloseTo(300);
 		});
 
-		test("the user's cap and the learned rate still win when lower", () => {
-			const capped = limiter({ concurrency: 20, capPerSecond: 10 });
-			capped.recordRoundTrip(100);
+		test.each([0, -5])('a round trip of %p ms is no measurement', async (ms) => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ concurrency: 20, clock });
+			await answeredAfter(rateLimiter, clock, ms);
+			expect(rateLimiter.currentLimit()).toBeUndefined();
+		});
+
+		test('a refused request is no measurement (a 429 may come back quicker)', async () => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ concurrency: 20, clock });
+			await lane(rateLimiter, clock, 1, { roundTripMs: 5, answers: () => 'refused' });
+			expect(rateLimiter.currentLimit()).toBeUndefined();
+		});
+
+		test("the user's cap still wins when lower", async () => {
+			const clock = fakeClock();
+			const capped = limiter({ concurrency: 20, capPerSecond: 10, clock });
+			await answeredAfter(capped, clock, 100);
 			expect(capped.currentLimit()).toBe(10);
-			const learned = limiter({ concurrency: 20 });
-			learned.recordRoundTrip(100);
-			for (let i = 0; i < 7; i++) learned.recordReply(false, 1000 + i);
-			learned.recordReply(true, 1100);
-			expect(learned.currentLimit(1100)).toBeCloseTo(7 * 0.99);
 		});
 
 		test('starts closer than a timer tick go at once; the spacing catches up with a wait', async () => {
 			jest.useFakeTimers();
 			try {
 				const rateLimiter = limiter({ concurrency: 20 });
-				rateLimiter.recordRoundTrip(12); // 2,500/s: 0.4 ms apart
+				const first = await rateLimiter.waitForTurn();
+				rateLimiter.recordAnswer(first!, 'accepted', first!.startedAt + 12); // 2,500/s: 0.4 ms apart
 				const now = 50_000;
 				let started = 0;
 				for (let i = 0; i < 3; i++) void rateLimiter.waitForTurn(Infinity, now).then(() => started++);
@@ -138,63 +307,62 @@ describe('RateLimiter', () => {
 	});
 
 	describe('every wait ends (injected clock)', () => {
-		/** A clock whose sleeps are recorded and pass at once. */
-		const fakeClock = (start = 50_000) => {
-			const clock = { t: start, sleeps: [] as number[] } as Clock & { t: number; sleeps: number[] };
-			clock.now = () => clock.t;
-			clock.sleep = async (ms: number) => {
-				clock.sleeps.push(ms);
-				clock.t += ms;
-			};
-			return clock;
-		};
-
 		test('a turn after the deadline is not taken, and not booked', async () => {
 			const clock = fakeClock();
 			const rateLimiter = limiter({ capPerSecond: 2, clock });
-			expect(await rateLimiter.waitForTurn(Infinity)).toBe(true); // now
-			expect(await rateLimiter.waitForTurn(clock.t + 100)).toBe(false); // would be in 500 ms
+			expect(await rateLimiter.waitForTurn(Infinity)).toBeDefined(); // now
+			expect(await rateLimiter.waitForTurn(clock.t + 100)).toBeUndefined(); // would be in 500 ms
 			expect(clock.sleeps).toEqual([]);
-			expect(await rateLimiter.waitForTurn(clock.t + 500)).toBe(true);
+			expect(await rateLimiter.waitForTurn(clock.t + 500)).toBeDefined();
 			expect(clock.sleeps).toEqual([500]);
+		});
+
+		test('a place in the window after the deadline is not taken either', async () => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ clock });
+			await learnTwenty(rateLimiter, clock);
+			expect(await rateLimiter.waitForTurn(clock.t + 100)).toBeUndefined();
+			expect(clock.sleeps).toEqual([]);
 		});
 
 		test('a deadline already passed does not refuse a turn that needs no wait', async () => {
 			const clock = fakeClock();
-			expect(await limiter({ clock }).waitForTurn(clock.t - 1)).toBe(true);
-			expect(await limiter({ capPerSecond: 1, clock }).waitForTurn(clock.t - 1)).toBe(true);
+			expect(await limiter({ clock }).waitForTurn(clock.t - 1)).toBeDefined();
+			expect(await limiter({ capPerSecond: 1, clock }).waitForTurn(clock.t - 1)).toBeDefined();
 		});
 
-		test('a clock that jumps back does not lower the learned rate or stretch a wait', async () => {
+		test('a clock that jumps back does not lower the learned count or stretch a wait', async () => {
 			const clock = fakeClock(1_000_000);
 			const rateLimiter = limiter({ clock, concurrency: 4 });
-			for (let i = 0; i < 10; i++) rateLimiter.recordReply(false);
-			rateLimiter.recordReply(true);
-			expect(rateLimiter.currentLimit()).toBeCloseTo(9.9);
-			await rateLimiter.waitForTurn();
+			await learnTwenty(rateLimiter, clock);
 			clock.t -= 3_600_000; // an hour back
-			expect(rateLimiter.currentLimit()).toBeCloseTo(9.9);
-			await rateLimiter.waitForTurn();
-			// At most one interval per lane (4 × 1000 / 9.9 ms), not the hour.
-			expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(405);
+			expect(rateLimiter.learnedPerWindow()).toBe(20);
+			await lane(rateLimiter, clock, 3);
+			// At most the windows the waiting requests fill, not the hour.
+			expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(2 * 1350);
 		});
 
-		test.each([NaN, Infinity, -5, 0])('a round trip of %p is no measurement', (ms) => {
-			const rateLimiter = limiter({ concurrency: 20 });
-			rateLimiter.recordRoundTrip(ms);
-			expect(rateLimiter.currentLimit()).toBeUndefined();
+		test('a stopped wait hands its place back', async () => {
+			const clock = fakeClock();
+			const rateLimiter = limiter({ clock });
+			await learnTwenty(rateLimiter, clock);
+			const stop = new AbortController();
+			stop.abort();
+			const turn = await rateLimiter.waitForTurn(Infinity, undefined, stop.signal);
+			rateLimiter.recordAnswer(turn!, 'none');
+			expect(rateLimiter.learnedPerWindow()).toBe(20);
 		});
 
-		test('whatever it is fed, the limit is a positive finite number or none, never NaN', async () => {
+		test('whatever it is fed, the limit is a positive finite number or none, and waits are never NaN', async () => {
 			const clock = fakeClock();
 			const rateLimiter = limiter({ capPerSecond: NaN, concurrency: 3, clock });
-			rateLimiter.recordReply(true, NaN);
-			rateLimiter.recordReply(false, NaN);
-			for (const now of [NaN, -Infinity, 0, clock.t, Number.MAX_SAFE_INTEGER]) {
-				const limit = rateLimiter.currentLimit(now);
-				expect(limit === undefined || (Number.isFinite(limit) && limit > 0)).toBe(true);
-			}
-			expect(await rateLimiter.waitForTurn(Infinity, NaN)).toBe(true);
+			const turn = await rateLimiter.waitForTurn(Infinity, NaN);
+			expect(turn).toBeDefined();
+			rateLimiter.recordAnswer(turn!, 'refused', NaN);
+			rateLimiter.recordAnswer(turn!, 'accepted', NaN);
+			const limit = rateLimiter.currentLimit();
+			expect(limit === undefined || (Number.isFinite(limit) && limit > 0)).toBe(true);
+			expect(await rateLimiter.waitForTurn(Infinity, NaN)).toBeDefined();
 			expect(clock.sleeps.every((ms) => Number.isFinite(ms) && ms >= 0)).toBe(true);
 		});
 	});
@@ -232,11 +400,11 @@ describe('rate-limit headers, where a server sends them', () => {
 		};
 		const rateLimiter = limiter({ clock });
 		rateLimiter.recordHeaders({ 'ratelimit-remaining': '0', 'ratelimit-reset': '2' });
-		expect(await rateLimiter.waitForTurn(clock.t + 1000)).toBe(false);
+		expect(await rateLimiter.waitForTurn(clock.t + 1000)).toBeUndefined();
 		expect(clock.sleeps).toEqual([]);
-		expect(await rateLimiter.waitForTurn()).toBe(true);
+		expect(await rateLimiter.waitForTurn()).toBeDefined();
 		expect(clock.sleeps).toEqual([2000]);
-		expect(await rateLimiter.waitForTurn()).toBe(true); // the reset has passed: no wait
+		expect(await rateLimiter.waitForTurn()).toBeDefined(); // the reset has passed: no wait
 		expect(clock.sleeps).toEqual([2000]);
 	});
 });

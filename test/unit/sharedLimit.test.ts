@@ -28,13 +28,3 @@ describe("the node's limiter and retry loop against a modelled 20/s limit, in vi
 		},
 	);
 });
-
-describe('the lanes experiment (a slot per request in flight, not per item), in virtual time', () => {
-	test.each(simulatedScenarios(7, 5).map((scenario) => [scenario.name, scenario] as const))(
-		'%s: every lead called exactly once, and the run ends',
-		async (_name, scenario) => {
-			const result = await simulate({ ...scenario, lanes: 'requests', itemsInProgress: 10, holdAfterRefusal: true });
-			expect([result.duplicates, result.lost]).toEqual([0, 0]);
-		},
-	);
-});

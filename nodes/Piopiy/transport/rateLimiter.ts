@@ -1,24 +1,36 @@
 import { MONOTONIC_CLOCK, type Clock } from './clock';
 
+/** Piopiy's limit is taken to be a count of requests in any rolling second, the usual form. */
 const WINDOW_MS = 1000;
+/** A place is used again this long after its second ends, on top of the measured jitter: timers run a millisecond or so late. */
+const MIN_MARGIN_MS = 2;
+/** The margin, grown by refusals that jitter explains, never passes this (10% of the window). */
+const MAX_MARGIN_MS = 100;
 /**
- * After a 429 the rate is what Piopiy accepted in the last second, less this share: a rate just
- * under the limit, so that the jitter of a busy machine does not push a request over it. Simulated
- * (bench/simulate.ts, one campaign, 20/s rolling window): 1% gave 0.935-0.949 of the limit, 2% 0.918-0.940.
+ * A slow answer keeps its place longer by how much slower it was than the fastest, up to this: a
+ * server that took seconds to answer did not take them all before counting the request.
  */
-const CUT = 0.01;
+const MAX_LATE_MS = 250;
 /**
- * While no 429 comes, the rate grows by this share a second, to find out whether Piopiy allows more.
- * Each probe that finds the limit costs a refused request: at 0.5% a second they were 2.4% of all
- * requests in the simulation, at 0.2% 2.2% (the start's refusals are most of the rest).
+ * After this long held at the learned count with no refusal, the limiter tries one request more per
+ * window; each refused try doubles the wait before the next, up to LONGEST_PROBE_WAIT_MS. A try that
+ * holds for TRY_WINDOWS windows is kept, and the next try asks for twice as many more. Chosen in the
+ * simulation (bench/simulate.ts): 2-5 s and 1-2 windows gave one campaign the same 0.973-0.975 of a
+ * 20/s limit; 3 s and 2 windows gave four campaigns sharing it the best of those (0.76-0.90).
  */
-const PROBE_GROWTH = 0.002;
+const FIRST_PROBE_AFTER_MS = 3000;
+const LONGEST_PROBE_WAIT_MS = 60_000;
+const TRY_WINDOWS = 2;
+/** Refused twice within this long at a count that had held: the count is too high after all. */
+const RECENT_REFUSAL_MS = 10_000;
+/** A try kept this recently is the likely cause (see learnFromRefusal). */
+const KEPT_TRY_DOUBT_MS = 20_000;
 /**
- * After this many quiet seconds the limit is probably no longer there (another campaign sharing it has
- * finished), so the rate grows faster: by FREED_GROWTH a second.
+ * Otherwise the share of the count kept. Simulated (bench/simulate.ts, four campaigns sharing 20/s,
+ * started 3 s apart): at 0.8 every campaign had 0.18 or more of a fair share while all ran; keeping
+ * all but one, a campaign had none. One campaign alone is not refused this way, and lost nothing.
  */
-const QUIET_SECONDS_BEFORE_FAST_PROBE = 4;
-const FREED_GROWTH = 1.25;
+const SHARE_KEPT = 0.8;
 /** Waits shorter than a timer tick are not worth a timer: the request goes now. */
 const MIN_WAIT_MS = 1;
 /**
@@ -62,13 +74,30 @@ export interface RateLimiterOptions {
 	clock?: Clock;
 }
 
+/** One request's place in the limiter's window: taken by `waitForTurn`, settled by `recordAnswer`. */
+export interface Turn {
+	/** When the request was let go (its start, on the limiter's clock). */
+	readonly startedAt: number;
+}
+
+interface WindowEntry extends Turn {
+	/** When the place is free again: Infinity while the request has no answer. */
+	freeAt: number;
+}
+
+/** How a request ended, as far as Piopiy's limit is concerned. */
+export type TurnAnswer = 'accepted' | 'refused' | 'none';
+
 /**
- * Spaces request starts for one execution. Three limits apply, the lowest wins:
+ * Spaces request starts for one execution. The limits, the strictest wins:
  * - the user's cap (Max Requests per Second);
- * - the rate Piopiy is seen to accept: after a 429, 1% under the rate Piopiy accepted in the last
- *   second. It grows back slowly while no 429 comes (faster after a few quiet seconds), so a
- *   campaign settles just under Piopiy's limit without the user knowing it, instead of hammering it
- *   and waiting out refusals;
+ * - Piopiy's limit, learned from the first 429: the number of requests Piopiy accepted in the second
+ *   before it. From then on a request starts only when fewer than that many started in the last
+ *   second, each counted until a second after its own start plus a margin for jitter (how much
+ *   later than the fastest its answer came: a late answer may mean it arrived late). That is the
+ *   server's own rule played back, so a campaign runs at the limit, not under it, and is refused
+ *   only when it tries for more: after a quiet while it tries one request more per second, and a
+ *   refusal puts it back (waiting twice as long before the next try);
  * - the pace: concurrency / the shortest round trip seen, with headroom. That is more than the
  *   concurrency can carry, so it does not slow a campaign down; what it does is spread the starts
  *   out. Without it, replies that arrive together start the next requests together, and n8n's single
@@ -79,9 +108,27 @@ export interface RateLimiterOptions {
 export class RateLimiter {
 	private nextStartAt = 0;
 	private pausedUntil = -Infinity;
-	private learnedPerSecond: number | undefined;
-	private learnedAt = 0;
-	private readonly acceptedAt: number[] = [];
+	/** Requests a window Piopiy is taken to allow; undefined before the first 429. */
+	private perWindow: number | undefined;
+	/** The count that last held without a refusal; a refused try goes back to it. */
+	private settledPerWindow = 0;
+	/** When the count last changed, or a refusal was taken in: requests started before belong to that round. */
+	private changedAt = -Infinity;
+	private probeWaitMs = FIRST_PROBE_AFTER_MS;
+	/** When a start last waited for a place: more is worth trying only while the campaign fills its places. */
+	private heldAt = -Infinity;
+	private marginMs = MIN_MARGIN_MS;
+	/** How much later than the fastest answers came lately: the margin an unanswered request is given. */
+	private recentJitterMs = 0;
+	private entries: WindowEntry[] = [];
+	/** Whether the last change set the count from a refusal (the first 429, or fewer got through). */
+	private countingRound = false;
+	/** The start of the refused request that set the count: the count is of the window before it. */
+	private countedAt = 0;
+	private refusedAtCountAt = -Infinity;
+	private probeStep = 1;
+	/** When a try for more was last kept. */
+	private keptTryAt = -Infinity;
 	private shortestRoundTripMs = Infinity;
 	readonly clock: Clock;
 
@@ -90,24 +137,31 @@ export class RateLimiter {
 	}
 
 	/**
-	 * Waits until this request may start, and takes that turn. With a `deadline` (a retry must start
-	 * within its item's wait budget), a turn that would come later is not taken: it answers false at
-	 * once, without waiting. Every wait is bounded: at most one interval per lane at the rate in force,
-	 * and it ends at once when `stop` aborts (the caller then checks it before sending).
+	 * Waits until a request may start, and takes that turn. With a `deadline` (a retry must start
+	 * within its item's wait budget), a turn that would come later is not taken: it answers undefined
+	 * at once, without waiting. Every wait is bounded: at most one interval per lane at the rate in
+	 * force, or until a place in the window frees, and it ends at once when `stop` aborts (the caller
+	 * then checks it before sending, and hands the turn back with `recordAnswer(turn, 'none')`).
 	 */
-	async waitForTurn(deadline = Infinity, now = this.clock.now(), stop?: AbortSignal): Promise<boolean> {
+	async waitForTurn(deadline = Infinity, now = this.clock.now(), stop?: AbortSignal): Promise<Turn | undefined> {
+		if (!Number.isFinite(now)) now = this.clock.now();
+		if (!Number.isFinite(now)) return { startedAt: now };
 		// A pause the server announced (see recordHeaders); never longer than MAX_ANNOUNCED_PAUSE_MS from now.
 		const pausedUntil = Math.min(this.pausedUntil, now + MAX_ANNOUNCED_PAUSE_MS);
-		const perSecond = this.currentLimit(now);
+		const perSecond = this.currentLimit();
 		const interval = perSecond === undefined ? 0 : 1000 / perSecond;
 		// A turn booked further ahead than that was booked at a lower rate (or on a clock that jumped):
 		// it must not hold a request up.
 		const booked = Math.min(this.nextStartAt, now + interval * Math.max(1, this.options.concurrency));
-		const startAt = Math.max(now, pausedUntil, perSecond === undefined ? now : booked);
-		if (startAt > now && startAt > deadline) return false;
+		const paced = Math.max(now, pausedUntil, perSecond === undefined ? now : booked);
+		const startAt = Math.max(paced, this.placeFreeAt(now));
+		if (startAt > now && startAt > deadline) return undefined;
+		if (startAt > paced) this.heldAt = now;
 		if (perSecond !== undefined) this.nextStartAt = startAt + interval;
+		const entry: WindowEntry = { startedAt: startAt, freeAt: Infinity };
+		this.entries.push(entry);
 		if (startAt - now >= MIN_WAIT_MS) await this.clock.sleep(startAt - now, stop);
-		return true;
+		return entry;
 	}
 
 	/**
@@ -122,54 +176,136 @@ export class RateLimiter {
 	}
 
 	/**
-	 * Tells the limiter how Piopiy answered a request started at `sentAt`; only a 429 lowers the rate,
-	 * and only once per round: a 429 to a request started before the last cut was paced at the old
-	 * rate and says nothing about the new one.
+	 * Tells the limiter how a turn's request ended: `accepted` (Piopiy answered, anything but 429: it
+	 * counts in Piopiy's window, and its round trip is measured), `refused` (429: it does not count,
+	 * and it teaches the limit), or `none` (no answer, or never sent: it keeps its place for a window,
+	 * in case it arrived).
 	 */
-	recordReply(rateLimited: boolean, now = this.clock.now(), sentAt = now): void {
-		if (!Number.isFinite(now)) return; // no time, no measurement
-		while (this.acceptedAt.length > 0 && this.acceptedAt[0] <= now - WINDOW_MS) this.acceptedAt.shift();
-		if (!rateLimited) {
-			this.acceptedAt.push(now);
+	recordAnswer(turn: Turn, answer: TurnAnswer, now = this.clock.now()): void {
+		const entry = turn as WindowEntry;
+		if (!Number.isFinite(now) || !Number.isFinite(entry.startedAt)) return;
+		if (answer === 'refused') {
+			this.entries = this.entries.filter((other) => other !== entry);
+			this.learnFromRefusal(entry.startedAt, now);
 			return;
 		}
-		if (this.learnedPerSecond !== undefined && sentAt < this.learnedAt) return;
-		this.learnedPerSecond = Math.max(1, Math.min(this.acceptedPerSecond(), this.learnedLimit(now)) * (1 - CUT));
-		this.learnedAt = now;
+		let lateMs = this.recentJitterMs;
+		if (answer === 'accepted') {
+			const roundTripMs = now - entry.startedAt;
+			if (roundTripMs > 0) this.shortestRoundTripMs = Math.min(this.shortestRoundTripMs, roundTripMs);
+			lateMs = Math.min(MAX_LATE_MS, Math.max(0, roundTripMs - this.shortestRoundTripMs));
+			this.recentJitterMs = Math.max(lateMs, this.recentJitterMs * 0.95);
+		}
+		entry.freeAt = entry.startedAt + WINDOW_MS + lateMs + this.marginMs;
 	}
 
-	/** Tells the limiter how long an answered request took, send to reply (429s excluded: they may be quick). */
-	recordRoundTrip(milliseconds: number): void {
-		if (milliseconds > 0 && Number.isFinite(milliseconds)) this.shortestRoundTripMs = Math.min(this.shortestRoundTripMs, milliseconds);
-	}
-
-	/** The rate in force now, or undefined for no limit. Always a positive finite number when defined. */
-	currentLimit(now = this.clock.now()): number | undefined {
+	/** The rate the cap and the pace allow, or undefined for none. Always a positive finite number when defined. */
+	currentLimit(): number | undefined {
 		const cap = this.options.capPerSecond > 0 ? this.options.capPerSecond : Infinity;
-		const learned = this.learnedLimit(now);
-		const limit = Math.min(cap, learned, this.pacedPerSecond());
+		const limit = Math.min(cap, this.pacedPerSecond());
 		return Number.isFinite(limit) && limit > 0 ? limit : undefined;
 	}
 
-	/**
-	 * The rate Piopiy accepted over the last second. Before the first cut, the count: requests went out
-	 * unpaced, in bursts. After it, from the spacing of the replies: a count of whole requests in a
-	 * window is off by up to one (5% at 20/s), the spacing is not; never more than one over the count.
-	 */
-	private acceptedPerSecond(): number {
-		const count = this.acceptedAt.length;
-		if (this.learnedPerSecond === undefined || count < 2) return count;
-		const spanMs = this.acceptedAt[count - 1] - this.acceptedAt[0];
-		return spanMs > 0 ? Math.min(count + 1, ((count - 1) * WINDOW_MS) / spanMs) : count;
+	/** The requests a second Piopiy is taken to allow (learned from 429s), or undefined before any. */
+	learnedPerWindow(now = this.clock.now()): number | undefined {
+		this.probe(now);
+		return this.perWindow;
 	}
 
-	/** The rate learned from 429s, grown by the quiet time since the last cut; Infinity before any 429. */
-	private learnedLimit(now: number): number {
-		if (this.learnedPerSecond === undefined) return Infinity;
-		// Never negative: a learned rate only grows back, whatever the clock does.
-		const quietSeconds = Math.max(0, (now - this.learnedAt) / WINDOW_MS);
-		const slow = Math.min(quietSeconds, QUIET_SECONDS_BEFORE_FAST_PROBE);
-		return this.learnedPerSecond * (1 + PROBE_GROWTH) ** slow * FREED_GROWTH ** (quietSeconds - slow);
+	/** When a place in the window is free: now, unless `perWindow` requests hold one. */
+	private placeFreeAt(now: number): number {
+		this.forgetOld(now);
+		this.probe(now);
+		if (this.perWindow === undefined || this.entries.length < this.perWindow) return now;
+		const unanswered = this.recentJitterMs + this.marginMs + WINDOW_MS;
+		const busyUntil = this.entries
+			.map((entry) => (entry.freeAt === Infinity ? entry.startedAt + unanswered : entry.freeAt))
+			.filter((freeAt) => freeAt > now)
+			.sort((a, b) => a - b);
+		if (busyUntil.length < this.perWindow) return now;
+		// Each window frees `perWindow` places: a wait is never longer than the windows the waiting
+		// requests fill, whatever a clock that jumped back makes of the entries.
+		const longestMs = Math.ceil(busyUntil.length / this.perWindow) * (WINDOW_MS + MAX_MARGIN_MS + MAX_LATE_MS);
+		return Math.min(busyUntil[busyUntil.length - this.perWindow], now + longestMs);
+	}
+
+	/** Entries are kept a window past their place (a refusal counts the window before it); then dropped. */
+	private forgetOld(now: number): void {
+		let stale = 0;
+		while (stale < this.entries.length && this.entries[stale].freeAt + WINDOW_MS <= now) stale++;
+		if (stale > 0) this.entries = this.entries.slice(stale);
+	}
+
+	/**
+	 * The places held at `at` by requests not refused: started by then, and not free yet by this side's
+	 * reckoning (a second after their start and the margins). The rule lets a request start only while
+	 * fewer than the count are held, so a refusal at the count that held finds one fewer: its own place.
+	 */
+	private heldPlacesAt(at: number): number {
+		return this.entries.filter((entry) => entry.startedAt <= at && entry.freeAt > at).length;
+	}
+
+	private learnFromRefusal(startedAt: number, now: number): void {
+		const count = Math.max(1, this.heldPlacesAt(startedAt));
+		if (this.perWindow !== undefined && startedAt < this.changedAt) {
+			// Sent before the last change, so it says nothing of the count now; but while a count is being
+			// learned, the requests of its burst that are refused leave the window, and the count with them.
+			if (this.countingRound) {
+				const left = Math.max(1, this.heldPlacesAt(this.countedAt));
+				this.perWindow = this.settledPerWindow = Math.min(this.perWindow, left);
+			}
+			return;
+		}
+		this.countingRound = false;
+		const refusedAtCountBefore = this.refusedAtCountAt;
+		this.refusedAtCountAt = -Infinity;
+		if (this.perWindow === undefined || count < this.settledPerWindow - 1) {
+			// The first 429, or fewer got through than the count that held: the limit is lower now, or shared.
+			this.perWindow = count;
+			this.countingRound = true;
+			this.countedAt = startedAt;
+		} else if (this.perWindow > this.settledPerWindow) {
+			// A try for more was refused: back to what held, and a longer wait before the next try.
+			this.perWindow = this.settledPerWindow;
+			this.probeWaitMs = Math.min(LONGEST_PROBE_WAIT_MS, this.probeWaitMs * 2);
+		} else if (now - refusedAtCountBefore < RECENT_REFUSAL_MS) {
+			// Refused at the count that held, twice in a short while: it held by luck (a fixed window's edge).
+			// Soon after a try was kept: the try held by luck (at a fixed window's edge a rolling second can
+			// hold more than the limit), so one fewer. Otherwise another campaign is taking places: give a
+			// fifth back, or a campaign that started later never gets in (simulated: none of its requests
+			// went through while the first ran, with one fewer).
+			const heldByLuck = now - this.keptTryAt < KEPT_TRY_DOUBT_MS;
+			this.perWindow = Math.max(1, heldByLuck ? this.perWindow - 1 : Math.min(this.perWindow - 1, Math.floor(this.perWindow * SHARE_KEPT)));
+		} else {
+			// Refused at the count that held, once: its place freed too early, by jitter the margin missed.
+			this.marginMs = Math.min(MAX_MARGIN_MS, this.marginMs * 2 + MIN_MARGIN_MS);
+			this.refusedAtCountAt = now;
+		}
+		this.probeStep = 1;
+		this.settledPerWindow = this.perWindow;
+		this.changedAt = now;
+	}
+
+	/**
+	 * After a quiet while held at the count, tries more a window: one, and twice as many each time a try
+	 * holds for TRY_WINDOWS windows (a share another campaign has left is found in seconds).
+	 */
+	private probe(now: number): void {
+		// Only while held at the count lately (in the last window), and since the last change.
+		const held = this.heldAt >= this.changedAt && now - this.heldAt <= WINDOW_MS + this.marginMs + this.recentJitterMs;
+		if (this.perWindow === undefined || !held) return;
+		const trying = this.perWindow > this.settledPerWindow;
+		const waitMs = trying ? TRY_WINDOWS * (WINDOW_MS + this.marginMs + this.recentJitterMs) : this.probeWaitMs;
+		if (now - this.changedAt < waitMs) return;
+		if (trying) {
+			this.keptTryAt = now;
+			this.settledPerWindow = this.perWindow;
+			this.probeWaitMs = FIRST_PROBE_AFTER_MS;
+			this.probeStep *= 2;
+		}
+		this.perWindow += this.probeStep;
+		this.changedAt = now;
+		this.countingRound = false;
 	}
 
 	/**

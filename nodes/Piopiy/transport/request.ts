@@ -152,18 +152,21 @@ export async function sendUntilSettled(
 	for (;;) {
 		const deadline = firstStartedAt === undefined ? Infinity : firstStartedAt + settings.retry.maxWaitMs;
 		const turn = await rateLimiter.waitForTurn(deadline, undefined, stopSignal);
-		if (stopSignal?.aborted) return settled(last ?? { kind: 'notSent', code: STOPPED_BEFORE_SENDING }, 'stopped');
-		if (!turn && last) return settled(last, 'waitBudgetSpent');
-		const startedAt = clock.now();
-		firstStartedAt ??= startedAt;
+		if (stopSignal?.aborted) {
+			if (turn) rateLimiter.recordAnswer(turn, 'none');
+			return settled(last ?? { kind: 'notSent', code: STOPPED_BEFORE_SENDING }, 'stopped');
+		}
+		// Only a retry has a deadline, so only a retry can be refused a turn: `last` is then its attempt.
+		if (!turn) return settled(last as AttemptOutcome, 'waitBudgetSpent');
+		firstStartedAt ??= clock.now();
 		const outcome = await send();
 		last = outcome;
 		history.attempts++;
 		if (outcome.kind === 'reply') {
-			const rateLimited = outcome.statusCode === 429;
-			rateLimiter.recordReply(rateLimited, clock.now(), startedAt);
+			rateLimiter.recordAnswer(turn, outcome.statusCode === 429 ? 'refused' : 'accepted');
 			rateLimiter.recordHeaders(outcome.headers);
-			if (!rateLimited) rateLimiter.recordRoundTrip(clock.now() - startedAt);
+		} else {
+			rateLimiter.recordAnswer(turn, 'none');
 		}
 		history.elapsedMs = clock.now() - firstStartedAt;
 		// n8n aborts a request in flight when the execution is stopped: no answer, because of the stop.
