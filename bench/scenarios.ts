@@ -1,3 +1,5 @@
+import { DEFAULT_CONCURRENCY } from '../nodes/Piopiy/descriptions/requestOptions.description';
+
 /** The benchmark's scenarios (`npm run bench`); the issues' (a), (b), (c) and (s). */
 export interface Scenario {
 	name: string;
@@ -65,6 +67,15 @@ export const scenarios: Scenario[] = [
 		name: '(s) one campaign of 100,000 leads, no latency, default options',
 		items: 100_000,
 		latencyMs: 0,
+		onlyWhenNamed: true,
+	},
+	{
+		// What n8n's engine and V8 grow by for the same 100,000 requests with nothing of the node's own.
+		name: '(s) baseline: bare HTTP node, same conditions',
+		items: 100_000,
+		latencyMs: 0,
+		concurrency: DEFAULT_CONCURRENCY,
+		reference: true,
 		onlyWhenNamed: true,
 	},
 ];

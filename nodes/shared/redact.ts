@@ -109,6 +109,15 @@ export function redactSecretsInData<T>(data: T, secrets: Secrets, secretParamete
 	return redactValue(data, rulesFor(secrets, secretParameters)) as T;
 }
 
+/**
+ * redactSecretsInData with its rules built once, for a run that redacts every item's data: building
+ * them (a RegExp, each secret's encoded form) per item was work and garbage repeated 100,000 times.
+ */
+export function dataRedactor(secrets: Secrets, secretParameters: readonly string[] = []): <T>(data: T) => T {
+	const rules = rulesFor(secrets, secretParameters);
+	return <T>(data: T) => redactValue(data, rules) as T;
+}
+
 /** Properties of an n8n error that point at the node and workflow: parameters, not what was sent. */
 const ERROR_KEYS_NOT_WALKED = new Set(['node', 'workflow']);
 

@@ -128,6 +128,29 @@ describe('AI Agent → Call', () => {
 		]);
 	});
 
+	test('values typed in the node reach every item, and the next run reads its own', async () => {
+		// The node reads a parameter without an expression once per run (actions/types.ts itemParameter).
+		const leads = [{ phone: '+91 98765 43210' }, { phone: '+91 98765 43211' }, { phone: '+91 98765 43212' }];
+		for (const [name, record] of [['Asha', true], ['Ravi', false]] as const) {
+			server.reset();
+			const { items } = await runPiopiyNode({
+				parameters: aiCallParameters({
+					toNumber: '={{ $json.phone }}',
+					callOptions: { record },
+					variables: { text: [{ name: 'customer_name', value: name }] },
+				}),
+				items: leads,
+				credentials: server.credentials(),
+			});
+			expect(items).toHaveLength(3);
+			expect(server.requests.map((request) => request.body)).toEqual(
+				['919876543210', '919876543211', '919876543212'].map((toNumber) =>
+					expect.objectContaining({ to_number: toNumber, options: { record }, variables: { customer_name: name } }),
+				),
+			);
+		}
+	});
+
 	test('with a backup agent the call becomes the failover PCMO call', async () => {
 		const { error } = await runPiopiyNode({
 			parameters: aiCallParameters({

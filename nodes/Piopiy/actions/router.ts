@@ -3,10 +3,11 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type IPairedItemData,
 } from 'n8n-workflow';
 
 import { InvalidFieldError, describeReceived, joinSentences } from '../helpers/errors';
-import { redactSecrets, redactSecretsInData } from '../../shared/redact';
+import { dataRedactor, redactSecrets } from '../../shared/redact';
 import { describeStoppedRun, replyId, type ItemOutcome, type StoppedRunReport } from '../helpers/runRecord';
 import { PiopiyRequestError, sendPiopiyRequest } from '../transport/request';
 import type { PiopiyCredentials, PiopiyRequest } from '../transport/types';
@@ -15,7 +16,8 @@ import { rememberRun, repeatedRunRefusal, ToolCallLedger } from './runGuards';
 import { readExecutionSettings } from './settings';
 
 type FailedOutcome = Exclude<ItemOutcome['kind'], 'succeeded'>;
-type ItemResult = { json: IDataObject } | { error: Error; outcome: FailedOutcome };
+/** A sent item's output item, made once and returned as it is, or the item's failure. */
+type ItemResult = { json: IDataObject; pairedItem: IPairedItemData } | { error: Error; outcome: FailedOutcome };
 
 /** A failure's outcome: only the transport's own errors prove a refusal; anything else may have acted. */
 function failedOutcome(error: unknown): FailedOutcome {
@@ -66,6 +68,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const continueOnFail = failuresAreItems(this);
 	const settings = readExecutionSettings(this);
 	const secrets = [credentials.apiToken, credentials.appSecret];
+	const redactReply = dataRedactor(secrets);
 
 	// Decided once for the whole run, before any item is prepared or sent. With an On Error setting
 	// that continues, every item comes out failed ("notSent"): n8n would otherwise pass the input items
@@ -121,7 +124,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 		try {
 			const reply = await sendPiopiyRequest(this, request, credentials, settings, itemIndex);
-			results[itemIndex] = { json: redactSecretsInData(operation.toOutput ? operation.toOutput(reply) : reply, secrets) };
+			const json = redactReply(operation.toOutput ? operation.toOutput(reply) : reply);
+			results[itemIndex] = { json, pairedItem: { item: itemIndex } };
 			toolCalls?.record(request, replyId(reply));
 			return true;
 		} catch (error) {
@@ -146,7 +150,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// With Continue On Fail every item has a result; without it, no item failed.
 	return [
 		results.map((result, itemIndex): INodeExecutionData =>
-			'json' in result ? { json: result.json, pairedItem: { item: itemIndex } } : failedItem(result, itemIndex, secrets),
+			'json' in result ? result : failedItem(result, itemIndex, secrets),
 		),
 	];
 }

@@ -26,6 +26,46 @@ export interface PiopiyOperation {
 	toOutput?(reply: IDataObject): IDataObject;
 }
 
+/** n8n's test for an expression: a string that starts with `=`, anywhere in a parameter's value. */
+function holdsExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	return typeof value === 'object' && value !== null && Object.values(value).some(holdsExpression);
+}
+
+function deepFreeze<T>(value: T): T {
+	if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+		Object.freeze(value);
+		for (const entry of Object.values(value)) deepFreeze(entry);
+	}
+	return value;
+}
+
+/** Marks a parameter of the run that holds an expression: read for each item. */
+const READ_PER_ITEM = Symbol('read per item');
+
+/**
+ * The values, per run (n8n's context object), of the parameters that hold no expression. Such a value
+ * is the same for every item, and n8n's getNodeParameter copies and checks it again on every read:
+ * most of an AI call's seven reads an item, and most of the garbage the node itself made on a
+ * 100,000-lead campaign (docs/measurements.md). Frozen, so no item's mapping can change what the
+ * next item reads.
+ */
+const valuesOfRun = new WeakMap<IExecuteFunctions, Map<string, unknown>>();
+
+/** One item's value of a parameter, as `context.getNodeParameter(name, itemIndex, fallback)` gives it. */
+export function itemParameter(context: IExecuteFunctions, name: string, itemIndex: number, fallback: unknown): unknown {
+	let known = valuesOfRun.get(context);
+	if (!known) valuesOfRun.set(context, (known = new Map()));
+	const sameForEveryItem = known.get(name);
+	if (sameForEveryItem !== undefined && sameForEveryItem !== READ_PER_ITEM) return sameForEveryItem;
+	const value = context.getNodeParameter(name, itemIndex, fallback);
+	// Decided on the first read that succeeds: a read that throws is thrown again for each item.
+	if (sameForEveryItem === undefined) {
+		known.set(name, holdsExpression(context.getNode().parameters[name]) ? READ_PER_ITEM : deepFreeze(value));
+	}
+	return value;
+}
+
 /** Reads the listed parameters of one item into a plain object for a pure mapping function. */
 export function readParameters<T extends string>(
 	context: IExecuteFunctions,
@@ -34,17 +74,17 @@ export function readParameters<T extends string>(
 ): Record<T, unknown> {
 	const values = {} as Record<T, unknown>;
 	for (const [name, fallback] of Object.entries(names) as Array<[T, unknown]>) {
-		values[name] = context.getNodeParameter(name, itemIndex, fallback);
+		values[name] = itemParameter(context, name, itemIndex, fallback);
 	}
 	return values;
 }
 
 /** The variables parameters of one item: only the input the user chose is read (each read costs). */
 export function variablesParameters(context: IExecuteFunctions, itemIndex: number): Record<string, unknown> {
-	const variablesInput = context.getNodeParameter('variablesInput', itemIndex, 'fields');
+	const variablesInput = itemParameter(context, 'variablesInput', itemIndex, 'fields');
 	return variablesInput === 'json'
-		? { variablesInput, variablesJson: context.getNodeParameter('variablesJson', itemIndex, '{}') }
-		: { variablesInput, variables: context.getNodeParameter('variables', itemIndex, {}) };
+		? { variablesInput, variablesJson: itemParameter(context, 'variablesJson', itemIndex, '{}') }
+		: { variablesInput, variables: itemParameter(context, 'variables', itemIndex, {}) };
 }
 
 /**
