@@ -308,6 +308,8 @@ export class RateLimiter {
 			this.settledPerWindow = this.perWindow;
 			this.probeWaitMs = FIRST_PROBE_AFTER_MS;
 			this.probeStep *= 2;
+			// More got through without a refusal: whatever widened the margin has passed.
+			this.marginMs = Math.max(MIN_MARGIN_MS, this.marginMs / 2);
 		}
 		this.perWindow += this.probeStep;
 		this.changedAt = now;
