@@ -199,6 +199,27 @@ export const simulatedScenarios = (seed: number, jitterMs: number): SimulatedSce
 		seed,
 	},
 	{
+		name: '(q) the same, 2 ms from Piopiy (as in the queue-mode test), started 300 ms apart',
+		server: 'rolling window',
+		limitPerSecond: 20,
+		latencyMs: 2,
+		campaigns: [0, 1, 2, 3].map((c) => ({ leads: 250, startAtMs: c * 300 })),
+		jitterMs,
+		seed,
+	},
+	{
+		name: '(q) two campaigns, 3,000 and 600 leads, the second 2 s later, 2 ms from Piopiy',
+		server: 'rolling window',
+		limitPerSecond: 20,
+		latencyMs: 2,
+		campaigns: [
+			{ leads: 3000, startAtMs: 0 },
+			{ leads: 600, startAtMs: 2000 },
+		],
+		jitterMs,
+		seed,
+	},
+	{
 		name: '(q) the same, started 3 s apart',
 		server: 'rolling window',
 		limitPerSecond: 20,

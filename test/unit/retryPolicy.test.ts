@@ -30,7 +30,7 @@ describe('decideRetry: a call is never placed twice', () => {
 	const effects: RequestEffect[] = ['placesCall', 'changesCall', 'repeatable'];
 
 	test.each(effects)('%s: 429 is retried (Piopiy refused it, nothing happened)', (effect) => {
-		expect(decideRetry(effect, reply(429, { 'retry-after': '2' }), fresh, DEFAULT_RETRY_SETTINGS)).toEqual({
+		expect(decideRetry(effect, reply(429, { 'retry-after': '2' }), fresh, DEFAULT_RETRY_SETTINGS, () => 0)).toEqual({
 			retry: true,
 			delayMs: 2000,
 			reason: 'rateLimited',
@@ -105,8 +105,8 @@ describe('decideRetry: a call is never placed twice', () => {
 
 	test('the wait budget is the time since the first attempt: a retry that would end past it is not made', () => {
 		const settings = { ...DEFAULT_RETRY_SETTINGS, maxWaitMs: 5000 };
-		expect(decideRetry('placesCall', reply(429, { 'retry-after': '4' }), { ...fresh, elapsedMs: 1000 }, settings).retry).toBe(true);
-		expect(decideRetry('placesCall', reply(429, { 'retry-after': '4' }), { ...fresh, elapsedMs: 1001 }, settings)).toEqual({
+		expect(decideRetry('placesCall', reply(429, { 'retry-after': '4' }), { ...fresh, elapsedMs: 1000 }, settings, () => 0).retry).toBe(true);
+		expect(decideRetry('placesCall', reply(429, { 'retry-after': '4' }), { ...fresh, elapsedMs: 1001 }, settings, () => 0)).toEqual({
 			retry: false,
 			why: 'waitBudgetSpent',
 		});
@@ -158,9 +158,11 @@ describe('Retry-After and backoff', () => {
 		expect(rateLimitDelay(inAMoment, 0, DEFAULT_RETRY_SETTINGS, () => 0, now)).toBe(1000);
 	});
 
-	test('a Retry-After of at least one backoff step is taken as it comes', () => {
+	test('a Retry-After of at least one backoff step is taken as it comes, plus up to a quarter at random', () => {
 		expect(rateLimitDelay('0.5', 5, DEFAULT_RETRY_SETTINGS, () => 0, now)).toBe(500);
 		expect(rateLimitDelay('30', 0, DEFAULT_RETRY_SETTINGS, () => 0, now)).toBe(30_000);
+		expect(rateLimitDelay('1', 0, DEFAULT_RETRY_SETTINGS, () => 0.5, now)).toBe(1125);
+		expect(rateLimitDelay('1', 0, DEFAULT_RETRY_SETTINGS, () => 1, now)).toBe(1250);
 	});
 });
 
