@@ -124,14 +124,16 @@ test('when the wait budget runs out the item fails, saying so and that nothing w
 	const failures = expectInvariants(items, 2);
 	expect(failures).toHaveLength(2);
 	for (const failure of failures) {
-		// Both items are refused at 0 s and wait the Retry-After (1 s). Piopiy accepted nothing, so the
-		// rate limiter allows 1 start a second: one item goes at 1 s, the other's turn (2 s) is past
-		// the 1.5 s budget, so it gives up then; the first's third attempt (2 s) would be too.
+		// Both items are refused at 0 s and wait out the Retry-After (1 s, plus up to a quarter). A
+		// refused request holds no place in the window, so each may go again then; a third attempt
+		// (after another second) would start past the 1.5 s budget, so each gives up instead.
 		expect(failure).toMatch(/rate limiting requests \(HTTP 429\) and the node gave up after [12] attempts? in 1(\.\d)? s/);
 		expect(failure).toMatch(/nothing was placed and it is safe to run this item again/);
 	}
 	expect(server.placedCalls()).toHaveLength(0);
-	expect(server.requests).toHaveLength(3);
+	// At most two attempts per item within the budget.
+	expect(server.requests.length).toBeGreaterThanOrEqual(2);
+	expect(server.requests.length).toBeLessThanOrEqual(4);
 });
 
 const unknownOutcomes: Array<[string, Behaviour, IDataObject, RegExp]> = [
