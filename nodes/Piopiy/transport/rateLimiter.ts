@@ -275,11 +275,11 @@ export class RateLimiter {
 			this.perWindow = this.settledPerWindow;
 			this.probeWaitMs = Math.min(LONGEST_PROBE_WAIT_MS, this.probeWaitMs * 2);
 		} else if (now - refusedAtCountBefore < RECENT_REFUSAL_MS) {
-			// Refused at the count that held, twice in a short while: it held by luck (a fixed window's edge).
-			// Soon after a try was kept: the try held by luck (at a fixed window's edge a rolling second can
-			// hold more than the limit), so one fewer. Otherwise another campaign is taking places: give a
-			// fifth back, or a campaign that started later never gets in (simulated: none of its requests
-			// went through while the first ran, with one fewer).
+			// Refused at the count that held, twice in a short while. Soon after a try was kept, the try held
+			// by luck (at a fixed window's edge a rolling second can hold more than the limit): one fewer.
+			// Otherwise another campaign is taking places: give a fifth back, or a campaign that started
+			// later never gets in (simulated: none of its requests went through while the first ran, with
+			// one fewer).
 			const heldByLuck = now - this.keptTryAt < KEPT_TRY_DOUBT_MS;
 			this.perWindow = Math.max(1, heldByLuck ? this.perWindow - 1 : Math.min(this.perWindow - 1, Math.floor(this.perWindow * SHARE_KEPT)));
 		} else {
