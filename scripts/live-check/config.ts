@@ -27,21 +27,48 @@ export const ENVIRONMENT_HELP = [
 	'  PIOPIY_VOICE_ID         for --call: the text-to-speech voice (dashboard); PIOPIY_LANGUAGE (default en-IN)',
 ].join('\n');
 
+export const WAIT_SEC_RANGE = { min: 5, max: 900 } as const;
+
+/** The exit codes, for a script that runs the check. */
+export const EXIT = {
+	/** Every row this run set out to check was checked; none contradicts the node. */
+	checked: 0,
+	/** A finding contradicts the node (a ✘ row): worth an issue. */
+	contradicts: 1,
+	/** Nothing was sent (or, with --call, nothing to Piopiy): the arguments, the listener or no confirmation. */
+	nothingSent: 2,
+	/** Nothing was sent: PIOPIY_API_TOKEN is not set. */
+	noToken: 3,
+	/** Some rows were not checked because of this run (the headline or the call says why); none contradicts. */
+	notChecked: 4,
+} as const;
+
 export const USAGE = [
 	'npm run live-check [-- options]',
-	'  (no options)             sends only requests that ring no phone, prints the table, writes the JSON file',
+	'  (no options)             sends only requests that ring no phone, prints the headline and the table, writes the JSON file',
 	'  --out <file>             where to write the redacted answers (default .sandbox/live-check-<time>.json)',
-	'  --call <number>          also place ONE call to this number (yours), asking for a key or a word',
+	'  --call <number>          also place ONE call to this number (yours), asking for a key or a word;',
+	'                           placed only when the public URL reaches the listener and the token is accepted',
 	'  --public-url <url>       with --call: a public URL that reaches the local listener (e.g. a tunnel)',
-	`  --listen-port <port>     with --call: the local listener's port (default ${DEFAULT_LISTEN_PORT})`,
-	`  --wait-sec <seconds>     with --call: how long to wait for the answer (default ${DEFAULT_WAIT_SEC})`,
+	`  --listen-port <port>     with --call: the local listener's port, 1 to 65535 (default ${DEFAULT_LISTEN_PORT})`,
+	`  --wait-sec <seconds>     with --call: how long to wait for the answer, ${WAIT_SEC_RANGE.min} to ${WAIT_SEC_RANGE.max} (default ${DEFAULT_WAIT_SEC})`,
 	'  --caller-id <number>     with --call: instead of PIOPIY_CALLER_ID',
 	'  --yes                    with --call: do not ask before ringing (required when stdin is no terminal)',
+	'',
+	'Exit codes:',
+	`  ${EXIT.checked}  every row this run set out to check was checked, and none contradicts the node`,
+	`  ${EXIT.contradicts}  a finding contradicts the node (a ✘ row): please report it`,
+	`  ${EXIT.nothingSent}  nothing was sent: a wrong argument, no confirmation, a port in use, or a --public-url that does not reach the listener`,
+	`  ${EXIT.noToken}  nothing was sent: PIOPIY_API_TOKEN is not set`,
+	`  ${EXIT.notChecked}  some rows were not checked because of this run (a refused token, a wrong address, a call not placed or not answered); none contradicts the node`,
+	'  Rows that need --call or App ID and App Secret, when not given, and rows no live check can settle, do not count.',
 ].join('\n');
 
 export interface CallPlan {
 	/** The number to ring, as sent (digits only). */
 	toNumber: string;
+	/** The number the call comes from, as sent (digits only). */
+	callerId: string;
 	publicUrl: string;
 	listenPort: number;
 	waitMs: number;
@@ -103,13 +130,16 @@ function callPlan(args: Map<string, string>, env: NodeJS.ProcessEnv, appId: stri
 	const publicUrl = requireHttpUrl('--public-url', args.get('--public-url')).replace(/\/+$/, '');
 	const voiceId = blankToUndefined(env.PIOPIY_VOICE_ID);
 	if (!voiceId) throw new InvalidFieldError('PIOPIY_VOICE_ID', undefined, 'the text-to-speech voice that asks the question, as listed in the Piopiy dashboard');
+	// Named as the user set it: the node's own message would point at a credential field.
+	if (!appId) throw new InvalidFieldError('PIOPIY_APP_ID', undefined, 'the App ID of your Piopiy app (dashboard → Apps): the call goes through it');
 	const nonce = randomUUID();
 	const answerPath = `/live-check/${nonce}`;
 	return {
 		toNumber,
+		callerId,
 		publicUrl,
 		listenPort: wholeNumber('--listen-port', args.get('--listen-port'), DEFAULT_LISTEN_PORT, 1, 65535),
-		waitMs: wholeNumber('--wait-sec', args.get('--wait-sec'), DEFAULT_WAIT_SEC, 5, 900) * 1000,
+		waitMs: wholeNumber('--wait-sec', args.get('--wait-sec'), DEFAULT_WAIT_SEC, WAIT_SEC_RANGE.min, WAIT_SEC_RANGE.max) * 1000,
 		confirmed: args.has('--yes'),
 		nonce,
 		answerPath,
@@ -131,11 +161,11 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ConfigResult
 	try {
 		args = parseArgs(argv);
 	} catch (error) {
-		return { ok: false, message: `${(error as Error).message}\n\n${USAGE}`, exitCode: 2 };
+		return { ok: false, message: `${(error as Error).message}\n\n${USAGE}`, exitCode: EXIT.nothingSent };
 	}
 	if (args.has('--help')) return { ok: false, message: `${USAGE}\n\n${ENVIRONMENT_HELP}`, exitCode: 0 };
 	const token = blankToUndefined(env.PIOPIY_API_TOKEN);
-	if (!token) return { ok: false, message: `No API token: PIOPIY_API_TOKEN is not set.\n\n${ENVIRONMENT_HELP}`, exitCode: 3 };
+	if (!token) return { ok: false, message: `No API token: PIOPIY_API_TOKEN is not set.\n\n${ENVIRONMENT_HELP}`, exitCode: EXIT.noToken };
 	const appId = blankToUndefined(env.PIOPIY_APP_ID);
 	try {
 		const config: LiveCheckConfig = {
@@ -153,11 +183,14 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ConfigResult
 		if (args.has('--call')) config.call = callPlan(args, env, appId);
 		else {
 			const strays = ['--public-url', '--listen-port', '--wait-sec', '--caller-id', '--yes'].filter((flag) => args.has(flag));
-			if (strays.length > 0) return { ok: false, message: `${strays.join(', ')} only go with --call <number>.\n\n${USAGE}`, exitCode: 2 };
+			if (strays.length > 0) {
+				const goes = strays.length === 1 ? 'goes' : 'go';
+				return { ok: false, message: `${strays.join(', ')} ${goes} only with --call <number>.\n\n${USAGE}`, exitCode: EXIT.nothingSent };
+			}
 		}
 		return { ok: true, config };
 	} catch (error) {
-		if (error instanceof InvalidFieldError) return { ok: false, message: `Nothing was sent. ${error.message}`, exitCode: 2 };
+		if (error instanceof InvalidFieldError) return { ok: false, message: `Nothing was sent. ${error.message}`, exitCode: EXIT.nothingSent };
 		throw error;
 	}
 }
