@@ -33,14 +33,10 @@ export interface LiveCheckIo {
 
 const REACHABLE_TIMEOUT_MS = 10_000;
 
-/** Where to report findings: package.json's `bugs`, the one place the address is written. */
-function issueTracker(): string {
+/** The package's version, and where to report findings: package.json's `bugs`, the one place the address is written. */
+function packageFacts(): { version: string; issueTracker: string } {
 	const manifest = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string; bugs: { url: string } };
-	return manifest.bugs.url;
-}
-
-function packageVersion(): string {
-	return (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+	return { version: manifest.version, issueTracker: manifest.bugs.url };
 }
 
 /** Whether the public URL leads to the listener: a GET through it must arrive before a phone rings. */
@@ -168,7 +164,7 @@ export async function runLiveCheck(config: LiveCheckConfig, io: LiveCheckIo): Pr
 		maskData(
 			{
 				tool: 'n8n-nodes-piopiy npm run live-check',
-				version: packageVersion(),
+				version: packageFacts().version,
 				startedAt,
 				exitCode: code,
 				baseUrl: config.baseUrl,
@@ -188,12 +184,16 @@ export async function runLiveCheck(config: LiveCheckConfig, io: LiveCheckIo): Pr
 	io.out(
 		`  (the token, the App Secret and every signature, cookie or key are removed; your phone number and the caller ID keep only their last ${PHONE_DIGITS_KEPT} digits, the App ID its last ${ID_DIGITS_KEPT}; call IDs, addresses and the rest of each answer stay as they came)`,
 	);
-	const notChecked = rows.filter((row) => row.notChecked === 'blocked').length;
-	const counts = `${rows.filter((row) => !row.notChecked).length} rows checked, ${notChecked} not checked because of this run, ${rows.filter((row) => row.notChecked && row.notChecked !== 'blocked').length} not asked for or out of a live check's reach`;
+	const rowCount = (count: number) => `${count} ${count === 1 ? 'row' : 'rows'}`;
+	const counts = [
+		`${rowCount(rows.filter((row) => !row.notChecked).length)} checked`,
+		`${rows.filter((row) => row.notChecked === 'blocked').length} not checked because of this run`,
+		`${rows.filter((row) => row.notChecked && row.notChecked !== 'blocked').length} not asked for or out of a live check's reach`,
+	].join(', ');
 	if (code === EXIT.contradicts) io.out(`A finding contradicts the node (✘ above; ${counts}). Please report it.`);
 	else if (code === EXIT.notChecked) io.out(`Not everything was checked (${counts}): fix what the headline names and run again, or report what you see.`);
 	else io.out(`Everything this run set out to check was checked (${counts}).`);
-	io.out(`Report at ${issueTracker()}: paste the headline and the table above, and attach ${file}.`);
+	io.out(`Report at ${packageFacts().issueTracker}: paste the headline and the table above, and attach ${file}.`);
 	if (callNotPlaced) io.out(`No call was placed, nothing rang: ${shareable(callNotPlaced)}.`);
 	return code;
 }

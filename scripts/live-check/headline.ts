@@ -10,7 +10,7 @@ import type { Exchange } from './exchange';
  */
 
 export type TokenState = 'accepted' | 'refused' | 'unknown';
-export type VoiceApiState = 'reached' | 'not found' | 'no reply' | 'unclear';
+export type VoiceApiState = 'reached' | 'not found' | 'no reply' | 'not confirmed';
 export type AccountApiState = 'reached' | 'refused' | 'no reply' | 'not asked';
 
 export interface Headline {
@@ -66,8 +66,8 @@ function voiceApi(voice: Exchange[], baseUrl: string): Headline['voiceApi'] {
 			why: `${answersOf(replied)} at ${baseUrl}: is the Base URL right? Piopiy's is https://rest.piopiy.com/v3 (with /v3)`,
 		};
 	}
-	if (pastSignIn.length === 0) return { state: 'unclear', why: `every request was refused at sign-in, so nothing shows the address is right` };
-	return { state: 'unclear', why: `${answersOf(replied)}: no answer shows the endpoints are there` };
+	if (pastSignIn.length === 0) return { state: 'not confirmed', why: `every request was refused at sign-in, so nothing shows the address is right` };
+	return { state: 'not confirmed', why: `${answersOf(replied)}: no answer shows the endpoints are there` };
 }
 
 function token(voice: Exchange[], voiceState: VoiceApiState): Headline['token'] {

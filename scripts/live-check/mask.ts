@@ -34,7 +34,7 @@ export const maskOf = ({ value, keep }: Masked) => `***${value.slice(-keep)}`;
  */
 function patternsOf(masked: Masked): RegExp[] {
 	const forms = [masked.value, ...(masked.value.length > 10 ? [masked.value.slice(-10)] : [])];
-	return forms.map((digits) => new RegExp(`(?<!\\d)\\+?${digits.split('').join('[\\s().-]*')}(?!\\d)`, 'g'));
+	return forms.map((digits) => new RegExp(`(?<!\\d)(?:\\+|0)?${digits.split('').join('[\\s().-]*')}(?!\\d)`, 'g'));
 }
 
 export function maskText(text: string, values: Masked[]): string {

@@ -92,7 +92,7 @@ function voiceBlocked({ token, voiceApi }: Headline): string | undefined {
 	if (token.state === 'refused') return 'the token was refused (see the headline)';
 	if (voiceApi.state === 'not found') return 'the voice API was not found at the Base URL (see the headline)';
 	if (voiceApi.state === 'no reply') return 'the voice API did not answer (see the headline)';
-	if (voiceApi.state === 'unclear') return "the voice API's answers settle nothing (see the headline)";
+	if (voiceApi.state === 'not confirmed') return "the voice API's answers settle nothing (see the headline)";
 	return undefined;
 }
 
@@ -192,14 +192,13 @@ function causeCase(observations: Observations): Finding {
 function rateLimits(observations: Observations): Finding {
 	const base = { id: 'rate-limits', unknown: "Piopiy's rate limits (headers of every reply)" };
 	const { headline } = observations;
+	const blocked = voiceBlocked(headline);
+	if (blocked) return notChecked(base, blocked, 'blocked', 'learns the rate from 429s');
+	// Piopiy's limits are the voice API's; the account API's reply is looked at too once it answered.
 	const exchanges = [
-		...(voiceBlocked(headline) ? [] : observations.exchanges.filter((exchange) => exchange.name !== 'balance')),
-		...(headline.accountApi.state === 'reached' ? observations.exchanges.filter((exchange) => exchange.name === 'balance') : []),
+		...observations.exchanges.filter((exchange) => exchange.name !== 'balance' || headline.accountApi.state === 'reached'),
 		...(observations.call.placed ? [observations.call.exchange] : []),
 	];
-	if (exchanges.length === 0) {
-		return notChecked(base, 'neither the voice API nor the account API was reached (see the headline)', 'blocked', 'learns the rate from 429s');
-	}
 	const seen = new Map<string, string>();
 	for (const exchange of exchanges) for (const [name, value] of Object.entries(rateLimitHeaders(exchange))) seen.set(name, value);
 	if (seen.size === 0) return { ...base, observed: 'no rate-limit headers', agrees: '✔', node: 'the node learns the rate from 429s only' };
@@ -253,9 +252,6 @@ function callBlocked(call: CallObservation, needsAnswer: boolean): { why: string
 	return undefined;
 }
 
-const isEmptyPost = (body: unknown) =>
-	body === undefined || body === null || (typeof body === 'string' && body.trim() === '') || (typeof body === 'object' && Object.keys(body).length === 0);
-
 function callerInput(observations: Observations): Finding {
 	const base = { id: 'caller-input-fields', unknown: "The field names of a caller's answer (keys, speech) in Piopiy's post" };
 	const copes = 'reads several names (mapping/answer.ts) and keeps the post as it came';
@@ -272,9 +268,9 @@ function callerInput(observations: Observations): Finding {
 		return { ...base, observed, agrees: '✔', node: `the node reads ${read}` };
 	}
 	if (reading.nothingEntered) {
-		return isEmptyPost(body)
-			? { ...base, observed, agrees: '?', node: 'the node reads "nothing entered": the post is empty (did the person answer and press a key?)' }
-			: { ...base, observed, agrees: '?', node: 'the node reads "nothing entered", as the post says: press a key next time to see the fields of an answer' };
+		// The node reads an empty post and one that says nothing was entered alike; the observed
+		// cell shows which it was.
+		return { ...base, observed, agrees: '?', node: 'the node reads "nothing entered" (no keys, no speech): if you pressed a key or spoke, say so in the issue' };
 	}
 	const keyFields = keypadFields(body).filter((field) => !NOT_AN_ANSWER.test(field));
 	return keyFields.length > 0

@@ -11,7 +11,7 @@ import type { Finding } from '../../scripts/live-check/unknowns';
 import { runLiveCheck } from '../../scripts/liveCheck';
 import { ScriptedCaller, type CallerScript } from '../support/caller';
 import { testCredential } from '../support/credentialTest';
-import { CALL_PLACING_PATHS, PiopiyTestServer, type Reply } from '../support/piopiyServer';
+import { BALANCE_PATH, CALL_PLACING_PATHS, PiopiyTestServer, type Reply } from '../support/piopiyServer';
 
 /**
  * `npm run live-check` against the stand-in playing the "real" Piopiy: the probes it sends (none can
@@ -76,6 +76,11 @@ async function liveCheck(args: string[], { env = environment(), confirm }: { env
 	return { code, output: lines.join('\n'), saved, report, row: (id: string) => report?.findings.find((finding) => finding.id === id) };
 }
 
+const lastLine = (stdout: string) => stdout.trimEnd().split('\n').pop();
+const tableRows = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('| ') && line.includes('(`'));
+/** The table's row of `id`, as printed. */
+const printedRow = (stdout: string, id: string) => tableRows(stdout).find((line) => line.includes(`(\`${id}\`)`)) ?? '';
+
 const callPlacing = () => server.requests.filter((request) => CALL_PLACING_PATHS.has(request.path));
 
 async function freePort(): Promise<number> {
@@ -111,7 +116,14 @@ describe('without --call (the script as a user runs it)', () => {
 		expect(stdout).toContain('| Unknown (docs/piopiy-api.md#what-is-unknown) | Observed | The node agrees |');
 		for (const id of ROW_IDS) expect(stdout).toContain(`(\`${id}\`)`);
 		expect(stdout).toContain('| What Piopiy answers a Hang Up of a call that does not exist (`hangup-missing-call`) | HTTP 200 "call_hangup_requested" { success, message } | ✔ the node reports it as done |');
-		expect(stdout).toContain(`Raw answers (token, App Secret and signatures removed): ${out}`);
+		expect(stdout).toContain('**Token accepted · voice API reached · account API reached**');
+		expect(stdout).toContain(`Saved to attach to an issue: ${out}`);
+		// The last line says where to report, with the address package.json names as `bugs`.
+		const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { bugs: { url: string } };
+		expect(manifest.bugs.url).toBe('https://github.com/telecmi/n8n-nodes-piopiy/issues');
+		expect(lastLine(stdout)).toBe(`Report at ${manifest.bugs.url}: paste the headline and the table above, and attach ${out}.`);
+		// No row has an empty third cell.
+		for (const line of tableRows(stdout)) expect(line).not.toMatch(/\|\s*[✔✘?–]?\s*\|$/);
 		expect(callPlacing()).toEqual([]);
 		// The credential Test, the balance, the node's Hang Up, the lower-case cause, the invalid body.
 		expect(server.requests.map((request) => [request.path, request.status])).toEqual([
@@ -130,7 +142,8 @@ describe('without --call (the script as a user runs it)', () => {
 		const report = JSON.parse(saved) as { exchanges: Array<{ request: { headers: Record<string, string>; body: Record<string, unknown> } }> };
 		expect(report.exchanges).toHaveLength(5);
 		expect(report.exchanges[0].request.headers.Authorization).toBe('[redacted]');
-		expect(report.exchanges[1].request.body).toEqual({ appid: server.appId, secret: '[redacted]' });
+		// The App ID keeps its last digits (the user recognises it), the secret nothing.
+		expect(report.exchanges[1].request.body).toEqual({ appid: `***${String(server.appId).slice(-3)}`, secret: '[redacted]' });
 	});
 
 	test('with no token it says which environment variables to set, and exits non-zero', async () => {
@@ -146,6 +159,92 @@ describe('without --call (the script as a user runs it)', () => {
 	});
 });
 
+/** The rows whose answer comes from the voice API: none may say ✔ when the voice API settled nothing. */
+const VOICE_ROWS = ['success-body', 'credential-probe', 'hangup-missing-call', 'validation-error', 'cause-case', 'rate-limits'];
+const CALL_ROWS = ['webhook-payloads', 'caller-input-fields', 'answer-call-id', 'variables-echo'];
+
+/** Reads the file a spawned run saved. */
+function savedReport(file: string) {
+	return JSON.parse(fs.readFileSync(file, 'utf8')) as { exitCode: number; headline: { token: { state: string } }; findings: Finding[] };
+}
+
+function expectNotChecked(stdout: string, file: string, ids: string[], why: RegExp) {
+	const { findings } = savedReport(file);
+	for (const id of ids) {
+		expect(printedRow(stdout, id)).not.toContain('✔');
+		expect(findings.find((finding) => finding.id === id)).toMatchObject({ agrees: '–', notChecked: 'blocked', observed: expect.stringMatching(why) });
+	}
+}
+
+describe('a verdict that can be trusted (the script as a user runs it, against mistakes a user makes)', () => {
+	test('a wrong token: the headline says refused, no row that needs the voice API says ✔, exit code 4', async () => {
+		const out = path.join(outDir, 'wrong-token.json');
+		const { code, stdout, stderr } = await spawnLiveCheck(['--out', out], environment({ PIOPIY_API_TOKEN: 'pio_test_not_the_token' }));
+		expect(stderr).toBe('');
+		expect(stdout).toContain('**Token refused · voice API not confirmed · account API reached**');
+		expect(stdout).toContain('- Token: refused: HTTP 401 "Unauthorized: invalid or revoked token" to all 4 requests: check PIOPIY_API_TOKEN');
+		expectNotChecked(stdout, out, VOICE_ROWS, /^not checked: the token was refused/);
+		// The account API takes the App ID and App Secret, not the token: its row is checked.
+		expect(printedRow(stdout, 'balance')).toContain('✔ Get Balance outputs balance 1523.75');
+		expect(stdout).toContain('Not everything was checked (1 row checked, 6 not checked because of this run, 6 not asked for');
+		expect(lastLine(stdout)).toMatch(/^Report at https:\/\/github.com\/telecmi\/n8n-nodes-piopiy\/issues: /);
+		expect(callPlacing()).toEqual([]);
+		expect(code).toBe(4);
+		expect(savedReport(out)).toMatchObject({ exitCode: 4, headline: { token: { state: 'refused' } } });
+	});
+
+	test('a Base URL without /v3: the headline says the voice API was not found, nothing is ✔ for it, exit code 4', async () => {
+		// Piopiy serves its voice API under /v3: here the stand-in does too, and anything else is a 404.
+		server.behaviour = (request) =>
+			request.path.startsWith('/v3/') ? server.standardReply({ ...request, path: request.path.slice('/v3'.length) }) : request.path === BALANCE_PATH ? undefined : { status: 404, body: { error: 'not found' } };
+		const out = path.join(outDir, 'no-v3.json');
+		const { code, stdout } = await spawnLiveCheck(['--out', out], environment());
+		expect(stdout).toContain('**Token unknown · voice API not found · account API reached**');
+		expect(stdout).toContain(`- Voice API: not found: HTTP 404 "not found" to all 4 requests at ${server.url}: is the Base URL right? Piopiy's is https://rest.piopiy.com/v3 (with /v3)`);
+		expectNotChecked(stdout, out, VOICE_ROWS, /^not checked: the voice API was not found/);
+		expect(server.requests.filter((request) => request.path !== BALANCE_PATH).map((request) => request.status)).toEqual([404, 404, 404, 404]);
+		expect(code).toBe(4);
+
+		// The same stand-in with /v3 in the Base URL: everything is reached, and the run exits 0.
+		server.requests.length = 0;
+		const fixed = await spawnLiveCheck(['--out', path.join(outDir, 'with-v3.json')], environment({ PIOPIY_BASE_URL: `${server.url}/v3` }));
+		expect(fixed.stdout).toContain('**Token accepted · voice API reached · account API reached**');
+		expect(fixed.code).toBe(0);
+	});
+
+	test('--call with a --public-url that does not reach the listener: nothing at all is sent, the reason is the last line, exit code 2', async () => {
+		const [listenPort, elsewhere] = [await freePort(), await freePort()];
+		const out = path.join(outDir, 'unreachable.json');
+		const { code, stdout } = await spawnLiveCheck(
+			['--out', out, '--call', '+91 98765 43210', '--public-url', `http://127.0.0.1:${elsewhere}`, '--listen-port', String(listenPort), '--yes'],
+			environment(),
+		);
+		expect(lastLine(stdout)).toMatch(
+			new RegExp(`^Nothing was sent to Piopiy: http://127\\.0\\.0\\.1:${elsewhere} does not reach the listener on port ${listenPort} \\(.+\\)\\. Start the tunnel`),
+		);
+		expect(server.requests).toEqual([]);
+		expect(fs.existsSync(out)).toBe(false);
+		expect(code).toBe(2);
+	});
+
+	test('--call with a refused token: no call request goes out, the call rows say why, the reason is the last line, exit code 4', async () => {
+		const port = await freePort();
+		const out = path.join(outDir, 'call-refused-token.json');
+		const { code, stdout } = await spawnLiveCheck(
+			['--out', out, '--call', '+91 98765 43210', '--public-url', `http://127.0.0.1:${port}`, '--listen-port', String(port), '--yes'],
+			environment({ PIOPIY_API_TOKEN: 'pio_test_not_the_token' }),
+		);
+		expect(stdout).toContain('**Token refused · voice API not confirmed · account API reached**');
+		expect(callPlacing()).toEqual([]);
+		expect(stdout).not.toContain('Placing ONE call');
+		expectNotChecked(stdout, out, VOICE_ROWS, /^not checked: the token was refused/);
+		expectNotChecked(stdout, out, CALL_ROWS, /^not checked: no call placed: the token was not accepted \(token refused: HTTP 401/);
+		expect(stdout).not.toContain('no answer was posted');
+		expect(lastLine(stdout)).toMatch(/^No call was placed, nothing rang: the token was not accepted \(token refused: HTTP 401 /);
+		expect(code).toBe(4);
+	});
+});
+
 describe('the arguments', () => {
 	test.each<[string[], Record<string, string | undefined>, string]>([
 		[['--call', '+91 98765 CALLME', '--public-url', 'https://x.example', '--yes'], {}, 'Nothing was sent. --call "+91 98765 CALLME" is not valid: expected a phone number with its country code'],
@@ -153,8 +252,10 @@ describe('the arguments', () => {
 		[['--call', '+91 98765 43210'], {}, '--public-url (missing) is not valid: expected an http:// or https:// URL'],
 		[['--call', '+91 98765 43210', '--public-url', 'https://x.example'], { PIOPIY_CALLER_ID: '' }, '--caller-id (or PIOPIY_CALLER_ID) (missing) is not valid'],
 		[['--call', '+91 98765 43210', '--public-url', 'https://x.example'], { PIOPIY_VOICE_ID: '' }, 'PIOPIY_VOICE_ID (missing) is not valid'],
-		[['--call', '+91 98765 43210', '--public-url', 'https://x.example'], { PIOPIY_APP_ID: '' }, 'App ID (empty) is not valid'],
-		[['--public-url', 'https://x.example'], {}, '--public-url only go with --call <number>'],
+		[['--call', '+91 98765 43210', '--public-url', 'https://x.example'], { PIOPIY_APP_ID: '' }, 'PIOPIY_APP_ID (missing) is not valid'],
+		[['--public-url', 'https://x.example'], {}, '--public-url goes only with --call <number>'],
+		[['--wait-sec', '5', '--yes'], {}, '--wait-sec, --yes go only with --call <number>'],
+		[['--call', '+91 98765 43210', '--public-url', 'https://x.example', '--wait-sec', '4'], {}, '--wait-sec "4" is not valid: expected a whole number from 5 to 900'],
 		[['--ring-everyone'], {}, 'unknown argument "--ring-everyone"'],
 		[[], { PIOPIY_BASE_URL: 'https://rest.piopiy.com/v3?token=abc' }, 'PIOPIY_BASE_URL "https://rest.piopiy.com/v3?***" is not valid'],
 	])('%j is refused before anything is sent', (args, env, message) => {
@@ -233,20 +334,56 @@ describe('--call (in this process)', () => {
 			['--call', '+91 98765 43210', '--public-url', `http://127.0.0.1:${port}`, '--listen-port', String(port), '--wait-sec', '5', '--yes'],
 		);
 		expect(code).toBe(1);
-		expect(row('caller-input-fields')).toMatchObject({ agrees: '✘', node: 'the node reads no answer, yet Pressed_Digits looks like keys' });
+		expect(row('caller-input-fields')).toMatchObject({ agrees: '✘', node: 'the node reads no keys and no speech, yet Pressed_Digits looks like keys' });
 		expect(row('answer-call-id')).toMatchObject({ agrees: '?' });
 		expect(row('variables-echo')).toMatchObject({ agrees: '✔', observed: 'yes, in 1 of 1 post(s)' });
 		expect(callPlacing()).toHaveLength(1);
 	});
 
-	test('a public URL that does not reach the listener: no call is placed', async () => {
-		const [listenPort, elsewhere] = [await freePort(), await freePort()];
-		const { code, row } = await liveCheck(
-			['--call', '+91 98765 43210', '--public-url', `http://127.0.0.1:${elsewhere}`, '--listen-port', String(listenPort), '--yes'],
+	test('the saved file and the output hold no full phone number, caller ID, App ID, token or secret, even where Piopiy echoes them', async () => {
+		const appId = String(server.appId);
+		// Piopiy echoes the request in its reply, and its post names both numbers in other forms.
+		server.behaviour = (request, stand) => {
+			const reply = caller.behaviour(request, stand);
+			return reply && 'status' in reply && CALL_PLACING_PATHS.has(request.path) ? { ...reply, body: { ...(reply.body as object), echo: request.rawBody } } : reply;
+		};
+		caller.reset((question) => ({ call_id: question.callId, digits: '1', from: '+91 98765-43210', to: 918045678900, national: '098765 43210', app_id: Number(appId), token: server.token }));
+		const port = await freePort();
+		const { code, output, saved, row } = await liveCheck(
+			['--call', '+91 98765 43210', '--public-url', `http://127.0.0.1:${port}`, '--listen-port', String(port), '--wait-sec', '5', '--yes'],
 		);
 		expect(code).toBe(0);
-		expect(callPlacing()).toEqual([]);
-		expect(row('caller-input-fields')?.observed).toContain(`no call placed: http://127.0.0.1:${elsewhere} does not reach the listener on port ${listenPort}`);
+		expect(row('caller-input-fields')).toMatchObject({ agrees: '✔' });
+		expect(saved).toContain('"to_number": "***3210"');
+		expect(saved).toContain('"caller_id": "***8900"');
+		expect(saved).toContain('"appid": "***333"');
+		for (const text of [saved, output]) {
+			for (const full of ['919876543210', '9876543210', '98765-43210', '98765 43210', '098765', '918045678900', '8045678900', appId, server.token, server.appSecret]) {
+				expect(text).not.toContain(full);
+			}
+		}
+		expect(output).toContain('Placing ONE call to ***3210');
+	});
+
+	test.each<[string, object, string]>([
+		['says nothing was entered', { status: 'no_input' }, 'the node reads "nothing entered" (no keys, no speech)'],
+		['names its call and nothing else', {}, 'the node reads "nothing entered" (no keys, no speech)'],
+		['holds what the node cannot read', { result_code: 'x', note: 'hello' }, 'the node reads no keys and no speech in it: Call and Ask would report "other input"'],
+		['holds speech', { speech: 'yes please' }, 'the node reads speech "yes please"'],
+	])('a post that %s gets the verdict of the node\'s own reading', async (_name, post, verdict) => {
+		answerWith((question) => ({ call_id: question.callId, ...post }));
+		const port = await freePort();
+		const { row } = await liveCheck(['--call', '+91 98765 43210', '--public-url', `http://127.0.0.1:${port}`, '--listen-port', String(port), '--wait-sec', '5', '--yes']);
+		expect(row('caller-input-fields')?.node).toContain(verdict);
+	});
+
+	test('an accepted call whose answer never comes: the answer rows are not checked, exit code 4', async () => {
+		answerWith(() => undefined);
+		const port = await freePort();
+		const { code, row } = await liveCheck(['--call', '+91 98765 43210', '--public-url', `http://127.0.0.1:${port}`, '--listen-port', String(port), '--wait-sec', '5', '--yes']);
+		expect(row('caller-input-fields')).toMatchObject({ agrees: '–', notChecked: 'blocked', observed: 'not checked: no answer was posted within 5 s' });
+		expect(callPlacing()).toHaveLength(1);
+		expect(code).toBe(4);
 	});
 
 	test('a call Piopiy refuses is not waited for, and never sent again', async () => {
@@ -275,7 +412,7 @@ describe('answers as Piopiy might give them', () => {
 		expect(row('hangup-missing-call')).toMatchObject({ agrees: '✔', observed: 'HTTP 404 "call not found" { success, error }', node: 'the node reports it as refused' });
 		expect(row('rate-limits')).toMatchObject({ agrees: '?', observed: 'x-ratelimit-limit: 10, x-ratelimit-remaining: 9' });
 		expect(row('cause-case')).toMatchObject({ agrees: '✔', observed: 'lower case HTTP 400 "invalid cause", upper case HTTP 404' });
-		expect(row('success-body')).toMatchObject({ agrees: '?' });
+		expect(row('success-body')).toMatchObject({ agrees: '–', notChecked: 'notAsked' });
 		expect(callPlacing()).toEqual([]);
 	});
 
@@ -288,7 +425,7 @@ describe('answers as Piopiy might give them', () => {
 
 	test('the balance without App ID and App Secret is not asked for', async () => {
 		const { row } = await liveCheck([], { env: environment({ PIOPIY_APP_SECRET: '' }) });
-		expect(row('balance')).toMatchObject({ agrees: '?', observed: 'not checked: set PIOPIY_APP_ID and PIOPIY_APP_SECRET' });
+		expect(row('balance')).toMatchObject({ agrees: '–', notChecked: 'notAsked', observed: 'not checked: set PIOPIY_APP_ID and PIOPIY_APP_SECRET to ask for the balance' });
 		expect(server.requests.map((request) => request.path)).not.toContain('/v2/balance');
 	});
 
@@ -349,5 +486,7 @@ describe('the table and docs/piopiy-api.md', () => {
 		expect(read).toMatchObject({ ok: false, exitCode: 0 });
 		expect(!read.ok && read.message).toContain('--call <number>');
 		expect(!read.ok && read.message).toContain('PIOPIY_API_TOKEN');
+		expect(!read.ok && read.message).toContain('5 to 900');
+		for (const code of [0, 1, 2, 3, 4]) expect(!read.ok && read.message).toMatch(new RegExp(`^  ${code}  `, 'm'));
 	});
 });
