@@ -1,5 +1,4 @@
 import { replyErrorText } from '../../nodes/Piopiy/helpers/response';
-import { balanceOutput } from '../../nodes/Piopiy/mapping/balance';
 import type { Exchange } from './exchange';
 
 /**
@@ -92,9 +91,9 @@ function accountApi(balance: Exchange | undefined, accountApiUrl: string): Headl
 	if (!balance) return { state: 'not asked', why: 'set PIOPIY_APP_ID and PIOPIY_APP_SECRET to ask for the balance' };
 	const reply = balance.reply;
 	if (!reply) return { state: 'no reply', why: `no reply from ${accountApiUrl}: ${balance.error ?? 'unknown error'}` };
-	const answered =
-		reply.verdict.kind === 'accepted' && typeof reply.body === 'object' && reply.body !== null && typeof balanceOutput(reply.body as Record<string, never>).balance === 'number';
-	if (answered) return { state: 'reached', why: `Get Balance answered (${statusWords(balance)})` };
+	// Reached when TeleCMI accepted the App ID and App Secret; whether the node finds the balance in
+	// the answer is the `balance` row's question, not this one's.
+	if (reply.verdict.kind === 'accepted') return { state: 'reached', why: `Get Balance answered (${statusWords(balance)})` };
 	return {
 		state: 'refused',
 		why: `${statusWords(balance)}: a wrong App ID or App Secret, or a wrong PIOPIY_ACCOUNT_API_URL (Piopiy's is https://rest.telecmi.com)`,

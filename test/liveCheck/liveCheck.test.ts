@@ -416,6 +416,14 @@ describe('answers as Piopiy might give them', () => {
 		expect(callPlacing()).toEqual([]);
 	});
 
+	test('a balance answer in which the node finds no balance: the account API was reached, and the row is a ✘', async () => {
+		server.behaviour = (request) => (request.path === BALANCE_PATH ? { status: 200, body: { code: 200, credit: '12.5' } } : undefined);
+		const { code, output, row } = await liveCheck([]);
+		expect(output).toContain('**Token accepted · voice API reached · account API reached**');
+		expect(row('balance')).toMatchObject({ agrees: '✘', node: 'Get Balance finds no balance in it' });
+		expect(code).toBe(1);
+	});
+
 	test('an App ID the node would refuse: nothing is sent', async () => {
 		const { code, output } = await liveCheck([], { env: environment({ PIOPIY_APP_ID: 'app-12' }) });
 		expect(code).toBe(2);
