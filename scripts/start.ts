@@ -21,7 +21,8 @@ import net from 'node:net';
 import path from 'node:path';
 
 import { N8N, PROJECT_ROOT, SANDBOX, SANDBOX_CREDENTIAL } from './sandbox/config';
-import { readExamples, sandboxCredentialImport } from './sandbox/examples';
+import { DEFAULT_ANSWER_DELAY_SEC } from './sandbox/caller';
+import { readExamples, sandboxCredentialImport, tryItCommands, withN8nUrl, type Example } from './sandbox/examples';
 import { loadN8nRuntime, type N8nRuntime, type RunningN8n } from './sandbox/n8nRuntime';
 import { startSandbox, type Sandbox } from './sandbox/server';
 
@@ -30,7 +31,7 @@ const INSTALLED_PACKAGE = path.join(N8N.userFolder, '.n8n', 'nodes', 'node_modul
 const N8N_DATA = path.join(N8N.userFolder, '.n8n');
 const IMPORT_STAMP = path.join(N8N_DATA, 'piopiy-sandbox-imports.json');
 const IMPORT_DIR = path.join(N8N.userFolder, 'import');
-const N8N_LOG = path.join(PROJECT_ROOT, '.sandbox', 'n8n.log');
+const N8N_LOG = path.join(path.dirname(N8N.userFolder), 'n8n.log');
 
 const log = (line: string) => console.log(`[start] ${line}`);
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
@@ -236,7 +237,8 @@ async function importContent(runtime: N8nRuntime, reimport: boolean): Promise<vo
 
 	const credentials = sandboxCredentialImport(SANDBOX.port);
 	const credentialHash = hash(credentials);
-	const examples = readExamples();
+	// The notes' commands name this n8n's port (an example is imported again when the port changes).
+	const examples = readExamples().map(({ file, workflow }) => ({ file, workflow: withN8nUrl(workflow, n8nUrl()) }));
 	for (const { file, workflow } of examples) {
 		if (!workflow.id) throw new Error(`examples/${file} has no "id": give it a fixed one so imports stay idempotent`);
 	}
@@ -314,8 +316,21 @@ async function ensureOwner(runtime: N8nRuntime, url: string): Promise<void> {
 	}
 }
 
-function banner(url: string, examples: string[]): void {
+const n8nUrl = () => `http://127.0.0.1:${N8N.port}`;
+
+/** Each example that starts from a webhook, with the commands its note gives, for the n8n at `url`. */
+function webhookTours(examples: Example[], url: string): Array<{ name: string; commands: string[] }> {
+	return examples
+		.map(({ workflow }) => ({ name: workflow.name, commands: tryItCommands(workflow, url) }))
+		.filter(({ commands }) => commands.length > 0);
+}
+
+function banner(url: string, examples: Example[]): void {
 	const line = '─'.repeat(78);
+	const delay = process.env.PIOPIY_SANDBOX_ANSWER_DELAY_SEC ?? String(DEFAULT_ANSWER_DELAY_SEC);
+	const tours = webhookTours(examples, url);
+	const appointment = tours.find(({ name }) => name.startsWith('Piopiy: appointment confirmation'));
+	const others = tours.filter((tour) => tour !== appointment);
 	console.log(
 		[
 			'',
@@ -325,14 +340,26 @@ function banner(url: string, examples: string[]): void {
 			`    Open     ${url}`,
 			`    Log in   ${N8N.email}   password ${N8N.password}`,
 			'',
-			'  Try it: open the workflow "Piopiy: Form → AI call" and click "Execute workflow".',
-			'  Fill in the form that opens (phone with its country code, e.g. +91 98765 43210).',
-			"  The Piopiy node's output shows the sandbox's answer (call_queued, call_id), and",
-			'  the sandbox prints the request here. No phone rings.',
+			'  1. A form starts an AI call: open "Piopiy: Form → AI call", click "Execute workflow"',
+			'     and fill in the form (phone with its country code, e.g. +91 98765 43210). The form',
+			'     says "Call placed"; this terminal shows the request the sandbox received. No phone rings.',
 			'',
-			'  Interactive calls: in "Piopiy: appointment confirmation by phone", the execution',
-			'  waits for the caller; the sandbox presses 1 after 5 s, or type keys + Enter here.',
-			'',
+			...(appointment
+				? [
+						'  2. A call that asks and waits: open "Piopiy: appointment confirmation by phone",',
+						'     click "Publish", then paste this in a second terminal:',
+						'',
+						...appointment.commands.map((command) => `     ${command}`),
+						'',
+						'     This terminal then asks you for the caller\'s key: type 2 (or 1) and Enter',
+						`     within ${delay} s, or the caller presses 1. More time: PIOPIY_SANDBOX_ANSWER_DELAY_SEC=120 npm start`,
+						"     Watch the run in the workflow's Executions tab: Waiting, then Succeeded.",
+						'',
+					]
+				: []),
+			...(others.length > 0 ? ['  The other examples started by a webhook: publish the workflow, then paste its command.'] : []),
+			...others.flatMap(({ name, commands }) => [`    ${name}`, ...commands.map((command) => `      ${command}`)]),
+			...(others.length > 0 ? [''] : []),
 			`  Piopiy sandbox   ${sandbox?.url}  (credential "${SANDBOX_CREDENTIAL.name}")`,
 			`  Examples         ${examples.length} workflows from examples/`,
 			`  n8n's log        ${relative(N8N_LOG)}`,
@@ -371,7 +398,7 @@ async function main(): Promise<void> {
 		void shutdown(1, `n8n exited unexpectedly (${code}); its log: ${relative(N8N_LOG)}`);
 	});
 	await ensureOwner(runtime, n8n.url);
-	banner(n8n.url, readExamples().map(({ workflow }) => workflow.name));
+	banner(n8n.url, readExamples());
 }
 
 main().catch((error) => {
