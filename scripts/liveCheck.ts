@@ -9,7 +9,7 @@
 import { createInterface } from 'node:readline/promises';
 import path from 'node:path';
 
-import { attempt } from '../nodes/Piopiy/helpers/errors';
+import { attempt, InvalidCredentialError } from '../nodes/Piopiy/helpers/errors';
 import { readConfig, type CallPlan, type LiveCheckConfig } from './live-check/config';
 import { credentialVerdict } from './live-check/credentialVerdict';
 import { sendOnce, type Exchange } from './live-check/exchange';
@@ -76,7 +76,9 @@ export async function runLiveCheck(config: LiveCheckConfig, io: LiveCheckIo): Pr
 	// Built before anything is sent: a value the node would refuse stops the check with nothing sent.
 	const built = attempt(() => probes(config));
 	if (!built.ok) {
-		io.out(`Nothing was sent. ${(built.error as Error).message} (the credential's fields come from PIOPIY_APP_ID and PIOPIY_APP_SECRET)`);
+		const { error } = built;
+		const expected = error instanceof InvalidCredentialError ? `: expected ${error.expected}` : '';
+		io.out(`Nothing was sent. ${(error as Error).message}${expected} (the credential's fields come from PIOPIY_APP_ID and PIOPIY_APP_SECRET)`);
 		return 2;
 	}
 	// Started before anything is sent, so a port in use stops the check with nothing sent.
