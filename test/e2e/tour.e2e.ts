@@ -18,7 +18,7 @@ import { sandboxCredentialData, SANDBOX_CREDENTIAL } from '../../scripts/sandbox
 import { CREDENTIAL_TEST_NOTE } from '../../scripts/sandbox/server';
 import { firstOutput } from './support/executions';
 import { n8n, PROJECT_ROOT, provision } from './support/runtime';
-import { log, type StoredExecution } from './support/stack';
+import { log, publishWorkflow, type StoredExecution } from './support/stack';
 
 const EXAMPLE_IDS = {
 	appointment: 'PiopiyExApptConf',
@@ -66,25 +66,8 @@ async function rest<T>(urlPath: string, options: { method?: string; body?: unkno
 	return (await n8n.rest<T>({ url, cookie, path: urlPath, ...options })).body;
 }
 
-/** What the editor's Publish button does (POST /rest/workflows/:id/activate with the version), then waits for the webhook. */
-async function publish(workflowId: string, webhookPath: string): Promise<void> {
-	const { data } = await rest<{ data: { versionId: string } }>(`/rest/workflows/${workflowId}`);
-	const activated = await rest<{ data: { active: boolean } }>(`/rest/workflows/${workflowId}/activate`, {
-		method: 'POST',
-		body: { versionId: data.versionId },
-	});
-	expect(activated.data.active).toBe(true);
-	const deadline = Date.now() + 30_000;
-	for (;;) {
-		const preflight = await fetch(new URL(webhookPath, url), {
-			method: 'OPTIONS',
-			headers: { Origin: 'http://127.0.0.1', 'Access-Control-Request-Method': 'POST' },
-		});
-		if (preflight.status === 204) return;
-		if (Date.now() > deadline) throw new Error(`${webhookPath} still not registered 30 s after publishing (${preflight.status})`);
-		await sleep(250);
-	}
-}
+/** What the editor's Publish button does. */
+const publish = (workflowId: string, webhookPath: string) => publishWorkflow({ url, rest }, workflowId, webhookPath);
 
 async function executions(workflowId: string): Promise<Array<{ id: string; status: string }>> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
