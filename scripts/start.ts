@@ -21,7 +21,7 @@ import net from 'node:net';
 import path from 'node:path';
 
 import { N8N, PROJECT_ROOT, SANDBOX, SANDBOX_CREDENTIAL } from './sandbox/config';
-import { DEFAULT_ANSWER_DELAY_SEC } from './sandbox/caller';
+import { capitalize, sandboxCallerOptionsFromEnv, unansweredText } from './sandbox/caller';
 import { readExamples, sandboxCredentialImport, tryItCommands, withN8nUrl, type Example } from './sandbox/examples';
 import { loadN8nRuntime, type N8nRuntime, type RunningN8n } from './sandbox/n8nRuntime';
 import { startSandbox, type Sandbox } from './sandbox/server';
@@ -327,7 +327,8 @@ function webhookTours(examples: Example[], url: string): Array<{ name: string; c
 
 function banner(url: string, examples: Example[]): void {
 	const line = '─'.repeat(78);
-	const delay = process.env.PIOPIY_SANDBOX_ANSWER_DELAY_SEC ?? String(DEFAULT_ANSWER_DELAY_SEC);
+	const caller = sandboxCallerOptionsFromEnv();
+	const unanswered = capitalize(unansweredText(caller.defaultAnswer ?? '1', Math.round((caller.delayMs ?? 0) / 1000)));
 	const tours = webhookTours(examples, url);
 	const appointment = tours.find(({ name }) => name.startsWith('Piopiy: appointment confirmation'));
 	const others = tours.filter((tour) => tour !== appointment);
@@ -351,8 +352,9 @@ function banner(url: string, examples: Example[]): void {
 						'',
 						...appointment.commands.map((command) => `     ${command}`),
 						'',
-						'     This terminal then asks you for the caller\'s key: type 2 (or 1) and Enter',
-						`     within ${delay} s, or the caller presses 1. More time: PIOPIY_SANDBOX_ANSWER_DELAY_SEC=120 npm start`,
+						'     This terminal then shows what the caller hears and asks you for the key:',
+						'     type 2 (cancel) or 1 (confirm) and Enter.',
+						`     ${unanswered}. More time: PIOPIY_SANDBOX_ANSWER_DELAY_SEC=120 npm start`,
 						"     Watch the run in the workflow's Executions tab: Waiting, then Succeeded.",
 						'',
 					]

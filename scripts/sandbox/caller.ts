@@ -39,6 +39,7 @@ export interface SandboxCaller {
 }
 
 const KEYS = /^[0-9*#]+$/;
+export const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const PREFIX = '[piopiy-sandbox]';
 
 export function sandboxCallerOptionsFromEnv(): Pick<SandboxCallerOptions, 'defaultAnswer' | 'delayMs'> {
@@ -47,6 +48,14 @@ export function sandboxCallerOptionsFromEnv(): Pick<SandboxCallerOptions, 'defau
 		defaultAnswer: process.env.PIOPIY_SANDBOX_ANSWER?.trim() || '1',
 		delayMs: Number.isFinite(delay) && delay >= 0 ? delay * 1000 : DEFAULT_ANSWER_DELAY_SEC * 1000,
 	};
+}
+
+const isSilent = (defaultAnswer: string) => defaultAnswer === '' || defaultAnswer.toLowerCase() === 'none';
+const describe = (answer: string) => (KEYS.test(answer) ? `presses ${answer}` : `says "${answer}"`);
+
+/** What happens when nobody types an answer: "without your answer the caller presses 1 in 30 s". */
+export function unansweredText(defaultAnswer: string, seconds: number): string {
+	return isSilent(defaultAnswer) ? 'no default answer: the call waits for you' : `without your answer the caller ${describe(defaultAnswer)} in ${seconds} s`;
 }
 
 /** What the caller hears: the text to speech, or the audio file's name. */
@@ -61,11 +70,9 @@ export function heardPrompt(action: Question['action']): string {
 export function startSandboxCaller({ defaultAnswer = '1', delayMs = DEFAULT_ANSWER_DELAY_SEC * 1000, input, log }: SandboxCallerOptions): SandboxCaller {
 	const caller = new ScriptedCaller(() => undefined);
 	const open: Array<{ question: Question; deadline: number; announced: boolean; timer?: NodeJS.Timeout }> = [];
-	const silent = defaultAnswer === '' || defaultAnswer.toLowerCase() === 'none';
-	const describe = (answer: string) => (KEYS.test(answer) ? `presses ${answer}` : `says "${answer}"`);
+	const silent = isSilent(defaultAnswer);
 	const secondsLeft = (entry: (typeof open)[number]) => Math.max(0, Math.ceil((entry.deadline - Date.now()) / 1000));
-	const fallback = (entry: (typeof open)[number]) =>
-		silent ? 'no default answer: the call waits for you' : `without your answer the caller ${describe(defaultAnswer)} in ${secondsLeft(entry)} s`;
+	const fallback = (entry: (typeof open)[number]) => unansweredText(defaultAnswer, secondsLeft(entry));
 
 	/** Keys are posted as `digits`; anything else is what the caller says, posted as `speech`. */
 	const answer = async (entry: (typeof open)[number], typed: string, by: 'you' | 'default') => {
@@ -129,4 +136,3 @@ export function startSandboxCaller({ defaultAnswer = '1', delayMs = DEFAULT_ANSW
 	};
 }
 
-const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
