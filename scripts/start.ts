@@ -9,10 +9,13 @@
  *     overwriting your edits of the examples);
  *  5. installs the package into n8n's community nodes folder (a link to this project, so a rebuild is
  *     picked up at the next start), starts n8n on 127.0.0.1:5678, creates the demo login on the first
- *     run, and prints the URL and the login. Loaded as a community package (not as a custom extension
- *     folder), n8n links the credential to the node, so "Test" in the credential dialog works.
+ *     run, and prints the URL, the login and the tour: the ready-to-paste command of each example a
+ *     webhook starts (from its sticky note, with this n8n's port). Loaded as a community package (not
+ *     as a custom extension folder), n8n links the credential to the node, so "Test" in the credential
+ *     dialog works.
  *
- * Ctrl-C stops n8n and the sandbox. Ports: N8N_PORT (5678), PIOPIY_SANDBOX_PORT (4010).
+ * Ctrl-C stops n8n and the sandbox. Ports: N8N_PORT (5678), PIOPIY_SANDBOX_PORT (4010). n8n's user
+ * folder: PIOPIY_SANDBOX_USER_FOLDER (.sandbox/n8n-user).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
