@@ -8,7 +8,7 @@ const path = require('node:path');
  * each test file then starts its own n8n and Piopiy stand-in, one file at a time.
  *
  * A test file that runs on some lines only says so near its top, e.g. `@n8n-lines 2`; it is left out
- * of the other lines' runs. Every file runs on both lines today.
+ * of the other lines' runs (the AI Agent's human review, and the `npm start` tour: 2.x only).
  */
 const E2E_DIR = path.join(__dirname, 'test', 'e2e');
 const line = process.env.PIOPIY_N8N_LINE === '1' ? 1 : 2;

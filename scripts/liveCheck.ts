@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import path from 'node:path';
 
-import { attempt } from '../nodes/Piopiy/helpers/errors';
+import { attempt, InvalidCredentialError } from '../nodes/Piopiy/helpers/errors';
 import { EXIT, readConfig, type CallPlan, type LiveCheckConfig } from './live-check/config';
 import { credentialVerdict } from './live-check/credentialVerdict';
 import { sendOnce, type Exchange } from './live-check/exchange';
@@ -101,7 +101,9 @@ export async function runLiveCheck(config: LiveCheckConfig, io: LiveCheckIo): Pr
 	// Built before anything is sent: a value the node would refuse stops the check with nothing sent.
 	const built = attempt(() => probes(config));
 	if (!built.ok) {
-		io.out(`Nothing was sent. ${(built.error as Error).message} (the credential's fields come from PIOPIY_APP_ID and PIOPIY_APP_SECRET)`);
+		const { error } = built;
+		const expected = error instanceof InvalidCredentialError ? `: expected ${error.expected}` : '';
+		io.out(`Nothing was sent. ${(error as Error).message}${expected} (the credential's fields come from PIOPIY_APP_ID and PIOPIY_APP_SECRET)`);
 		return EXIT.nothingSent;
 	}
 	// Started, and reached through the public URL, before anything is sent to Piopiy: a call whose

@@ -9,10 +9,13 @@
  *     overwriting your edits of the examples);
  *  5. installs the package into n8n's community nodes folder (a link to this project, so a rebuild is
  *     picked up at the next start), starts n8n on 127.0.0.1:5678, creates the demo login on the first
- *     run, and prints the URL and the login. Loaded as a community package (not as a custom extension
- *     folder), n8n links the credential to the node, so "Test" in the credential dialog works.
+ *     run, and prints the URL, the login and the tour: the ready-to-paste command of each example a
+ *     webhook starts (from its sticky note, with this n8n's port). Loaded as a community package (not
+ *     as a custom extension folder), n8n links the credential to the node, so "Test" in the credential
+ *     dialog works.
  *
- * Ctrl-C stops n8n and the sandbox. Ports: N8N_PORT (5678), PIOPIY_SANDBOX_PORT (4010).
+ * Ctrl-C stops n8n and the sandbox. Ports: N8N_PORT (5678), PIOPIY_SANDBOX_PORT (4010). n8n's user
+ * folder: PIOPIY_SANDBOX_USER_FOLDER (.sandbox/n8n-user).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -21,7 +24,8 @@ import net from 'node:net';
 import path from 'node:path';
 
 import { N8N, PROJECT_ROOT, SANDBOX, SANDBOX_CREDENTIAL } from './sandbox/config';
-import { readExamples, sandboxCredentialImport } from './sandbox/examples';
+import { capitalize, sandboxCallerOptionsFromEnv, unansweredText } from './sandbox/caller';
+import { readExamples, sandboxCredentialImport, tryItCommands, withN8nUrl, type Example } from './sandbox/examples';
 import { loadN8nRuntime, type N8nRuntime, type RunningN8n } from './sandbox/n8nRuntime';
 import { startSandbox, type Sandbox } from './sandbox/server';
 
@@ -30,7 +34,7 @@ const INSTALLED_PACKAGE = path.join(N8N.userFolder, '.n8n', 'nodes', 'node_modul
 const N8N_DATA = path.join(N8N.userFolder, '.n8n');
 const IMPORT_STAMP = path.join(N8N_DATA, 'piopiy-sandbox-imports.json');
 const IMPORT_DIR = path.join(N8N.userFolder, 'import');
-const N8N_LOG = path.join(PROJECT_ROOT, '.sandbox', 'n8n.log');
+const N8N_LOG = path.join(path.dirname(N8N.userFolder), 'n8n.log');
 
 const log = (line: string) => console.log(`[start] ${line}`);
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
@@ -236,7 +240,8 @@ async function importContent(runtime: N8nRuntime, reimport: boolean): Promise<vo
 
 	const credentials = sandboxCredentialImport(SANDBOX.port);
 	const credentialHash = hash(credentials);
-	const examples = readExamples();
+	// The notes' commands name this n8n's port (an example is imported again when the port changes).
+	const examples = readExamples().map(({ file, workflow }) => ({ file, workflow: withN8nUrl(workflow, n8nUrl()) }));
 	for (const { file, workflow } of examples) {
 		if (!workflow.id) throw new Error(`examples/${file} has no "id": give it a fixed one so imports stay idempotent`);
 	}
@@ -314,8 +319,22 @@ async function ensureOwner(runtime: N8nRuntime, url: string): Promise<void> {
 	}
 }
 
-function banner(url: string, examples: string[]): void {
+const n8nUrl = () => `http://127.0.0.1:${N8N.port}`;
+
+/** Each example that starts from a webhook, with the commands its note gives, for the n8n at `url`. */
+function webhookTours(examples: Example[], url: string): Array<{ name: string; commands: string[] }> {
+	return examples
+		.map(({ workflow }) => ({ name: workflow.name, commands: tryItCommands(workflow, url) }))
+		.filter(({ commands }) => commands.length > 0);
+}
+
+function banner(url: string, examples: Example[]): void {
 	const line = '─'.repeat(78);
+	const caller = sandboxCallerOptionsFromEnv();
+	const unanswered = capitalize(unansweredText(caller.defaultAnswer ?? '1', Math.round((caller.delayMs ?? 0) / 1000)));
+	const tours = webhookTours(examples, url);
+	const appointment = tours.find(({ name }) => name.startsWith('Piopiy: appointment confirmation'));
+	const others = tours.filter((tour) => tour !== appointment);
 	console.log(
 		[
 			'',
@@ -325,14 +344,27 @@ function banner(url: string, examples: string[]): void {
 			`    Open     ${url}`,
 			`    Log in   ${N8N.email}   password ${N8N.password}`,
 			'',
-			'  Try it: open the workflow "Piopiy: Form → AI call" and click "Execute workflow".',
-			'  Fill in the form that opens (phone with its country code, e.g. +91 98765 43210).',
-			"  The Piopiy node's output shows the sandbox's answer (call_queued, call_id), and",
-			'  the sandbox prints the request here. No phone rings.',
+			'  1. A form starts an AI call: open "Piopiy: Form → AI call", click "Execute workflow"',
+			'     and fill in the form (phone with its country code, e.g. +91 98765 43210). The form',
+			'     says "Call placed"; this terminal shows the request the sandbox received. No phone rings.',
 			'',
-			'  Interactive calls: in "Piopiy: appointment confirmation by phone", the execution',
-			'  waits for the caller; the sandbox presses 1 after 5 s, or type keys + Enter here.',
-			'',
+			...(appointment
+				? [
+						'  2. A call that asks and waits: open "Piopiy: appointment confirmation by phone",',
+						'     click "Publish", then paste this in a second terminal:',
+						'',
+						...appointment.commands.map((command) => `     ${command}`),
+						'',
+						'     This terminal then shows what the caller hears and asks you for the key:',
+						'     type 2 (cancel) or 1 (confirm) and Enter.',
+						`     ${unanswered}. More time: PIOPIY_SANDBOX_ANSWER_DELAY_SEC=120 npm start`,
+						"     Watch the run in the workflow's Executions tab: Waiting, then Succeeded.",
+						'',
+					]
+				: []),
+			...(others.length > 0 ? ['  The other examples started by a webhook: publish the workflow, then paste its command.'] : []),
+			...others.flatMap(({ name, commands }) => [`    ${name}`, ...commands.map((command) => `      ${command}`)]),
+			...(others.length > 0 ? [''] : []),
 			`  Piopiy sandbox   ${sandbox?.url}  (credential "${SANDBOX_CREDENTIAL.name}")`,
 			`  Examples         ${examples.length} workflows from examples/`,
 			`  n8n's log        ${relative(N8N_LOG)}`,
@@ -371,7 +403,7 @@ async function main(): Promise<void> {
 		void shutdown(1, `n8n exited unexpectedly (${code}); its log: ${relative(N8N_LOG)}`);
 	});
 	await ensureOwner(runtime, n8n.url);
-	banner(n8n.url, readExamples().map(({ workflow }) => workflow.name));
+	banner(n8n.url, readExamples());
 }
 
 main().catch((error) => {

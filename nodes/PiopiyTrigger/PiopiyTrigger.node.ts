@@ -126,21 +126,26 @@ export class PiopiyTrigger implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				default: 'callStatus',
+				// `action` is the event's name in n8n's node picker; without it the picker makes one of the
+				// name, lower-cased ("On call status cdr").
 				options: [
 					{
-						name: 'Any',
+						name: 'Any Event',
 						value: 'any',
+						action: 'On any event',
 						description: 'Every request that carries the secret, whatever Piopiy posts',
 					},
 					{
 						name: 'Call Status / CDR',
 						value: 'callStatus',
+						action: 'On call status or call record (CDR)',
 						description:
 							'Call events and call detail records, posted to the webhook URL set in the Piopiy dashboard',
 					},
 					{
 						name: 'Caller Input',
 						value: 'callerInput',
+						action: 'On caller input',
 						description:
 							'DTMF digits or speech from a Play and Get Input action whose on_result URL is this trigger',
 					},

@@ -50,8 +50,13 @@ export const N8N = Object.freeze({
 	get port() {
 		return portFromEnv('N8N_PORT', 5678);
 	},
-	/** N8N_USER_FOLDER of the sandbox n8n (gitignored through .sandbox/). */
-	userFolder: path.join(PROJECT_ROOT, '.sandbox', 'n8n-user'),
+	/**
+	 * N8N_USER_FOLDER of the sandbox n8n (gitignored through .sandbox/); PIOPIY_SANDBOX_USER_FOLDER
+	 * moves it (the tour test runs `npm start` in a folder of its own). n8n's log goes beside it.
+	 */
+	get userFolder() {
+		return path.resolve(process.env.PIOPIY_SANDBOX_USER_FOLDER || path.join(PROJECT_ROOT, '.sandbox', 'n8n-user'));
+	},
 	/** The login `npm start` creates and prints. Local only; n8n's rules: 8+ characters, a digit, an upper-case letter. */
 	email: 'demo@piopiy.local',
 	password: 'PiopiyDemo1',

@@ -54,3 +54,33 @@ export function sandboxCredentialImport(port?: number) {
 		{ ...SANDBOX_WEBHOOK_CREDENTIAL, data: { secret: SANDBOX.webhookSecret } },
 	];
 }
+
+/** The n8n address the examples' notes are written for; `npm start` puts its own port in. */
+export const NOTES_N8N_URL = 'http://127.0.0.1:5678';
+
+const isStickyNote = (node: WorkflowNode) => node.type === 'n8n-nodes-base.stickyNote';
+
+/** The workflow with `n8nUrl` in place of the notes' http://127.0.0.1:5678, so their commands work as pasted. */
+export function withN8nUrl(workflow: Workflow, n8nUrl: string): Workflow {
+	if (n8nUrl === NOTES_N8N_URL) return workflow;
+	return {
+		...workflow,
+		nodes: workflow.nodes.map((node) =>
+			isStickyNote(node) && typeof node.parameters.content === 'string'
+				? { ...node, parameters: { ...node.parameters, content: node.parameters.content.split(NOTES_N8N_URL).join(n8nUrl) } }
+				: node,
+		),
+	};
+}
+
+/**
+ * The ready-to-paste commands an example's note gives to start it (each a line that starts with
+ * `curl `), for the n8n at `n8nUrl`. `npm start` prints them; the tour test runs them.
+ */
+export function tryItCommands(workflow: Workflow, n8nUrl = NOTES_N8N_URL): string[] {
+	return withN8nUrl(workflow, n8nUrl)
+		.nodes.filter(isStickyNote)
+		.flatMap((node) => String(node.parameters.content ?? '').split('\n'))
+		.map((line) => line.trim())
+		.filter((line) => line.startsWith('curl '));
+}

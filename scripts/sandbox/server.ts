@@ -12,11 +12,12 @@
  * requests it received, secrets removed).
  *
  * It also plays the caller (scripts/sandbox/caller.ts): a question asked with a result URL (Ask and
- * Wait for Input, Call and Ask) is answered with the key 1 after 5 seconds, or with the keys typed in
- * the terminal.
+ * Wait for Input, Call and Ask) is answered with the keys typed in the terminal, or with the key 1
+ * after 30 seconds (PIOPIY_SANDBOX_ANSWER_DELAY_SEC).
  */
 import type { Readable } from 'node:stream';
 
+import { CREDENTIAL_PROBE_CALL_ID } from '../../credentials/PiopiyApi.credentials';
 import { BALANCE_PATH, PiopiyTestServer, type RecordedRequest, type Reply } from '../../test/support/piopiyServer';
 import { sandboxCallerOptionsFromEnv, startSandboxCaller } from './caller';
 import { SANDBOX } from './config';
@@ -36,10 +37,23 @@ const short = (value: unknown, max = 90): string => {
 	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 };
 
+/**
+ * n8n's Test of the Piopiy API credential (on opening or saving it) asks to hang up the all-zero call
+ * ID, which no call has: without a word, the sandbox's log would read as a call hung up.
+ */
+export const CREDENTIAL_TEST_NOTE = 'credential test (n8n tested the Piopiy API credential: a hang-up of the all-zero call ID, which no call has; no call is touched)';
+
 /** The one-line summary of what a request asked for and what it got; never the token or the secret. */
 export function summarize(request: RecordedRequest, reply: Reply): string {
 	if (!('status' in reply)) return 'no reply';
 	const body = (request.body ?? {}) as Record<string, unknown>;
+	if (request.path === '/voice/call/hangup' && body.call_id === CREDENTIAL_PROBE_CALL_ID) {
+		return `${CREDENTIAL_TEST_NOTE} · ${summarizeReply(request, reply, body)}`;
+	}
+	return summarizeReply(request, reply, body);
+}
+
+function summarizeReply(request: RecordedRequest, reply: Extract<Reply, { status: number }>, body: Record<string, unknown>): string {
 	const answer = (reply.body ?? {}) as Record<string, unknown>;
 	if (reply.status === 401) return 'token rejected (Authorization header missing or not the sandbox token)';
 	if (reply.status >= 400) return short(answer.error ?? answer.msg ?? answer, 200);
@@ -135,6 +149,8 @@ export async function startSandbox({
 		const reply = (caller.behaviour(request, self) as Reply | undefined) ?? self.standardReply(request);
 		const time = new Date().toISOString().slice(11, 19);
 		log(`[piopiy-sandbox] ${time} ${request.method} ${request.path} → ${'status' in reply ? reply.status : '-'} ${summarize(request, reply)}`);
+		// The question a request asked, or the one still open, goes below its line, where it stays in view.
+		caller.announce();
 		return reply;
 	};
 	try {

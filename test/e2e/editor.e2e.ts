@@ -46,7 +46,7 @@ interface OperationCase {
 
 const OPERATIONS: OperationCase[] = [
 	{
-		action: 'Call a number with an AI agent',
+		action: 'Call with an AI agent',
 		resource: 'AI Agent',
 		operation: 'Call',
 		screenshot: 'ai-agent-call.png',
@@ -54,7 +54,7 @@ const OPERATIONS: OperationCase[] = [
 		required: ['Caller ID', 'To Number', 'Agent ID'],
 	},
 	{
-		action: 'Make a voice call',
+		action: 'Make voice call',
 		resource: 'Call',
 		operation: 'Make Voice Call',
 		screenshot: 'call-make-voice-call.png',
@@ -62,7 +62,7 @@ const OPERATIONS: OperationCase[] = [
 		required: ['Caller ID', 'To Number', 'Connect To'],
 	},
 	{
-		action: 'Make a PCMO call',
+		action: 'Make PCMO call',
 		resource: 'Call',
 		operation: 'Make PCMO Call',
 		screenshot: 'call-make-pcmo-call.png',
@@ -70,7 +70,7 @@ const OPERATIONS: OperationCase[] = [
 		required: ['Caller ID', 'To Number'],
 	},
 	{
-		action: 'Make a flow call',
+		action: 'Make flow call',
 		resource: 'Call',
 		operation: 'Make Flow Call',
 		screenshot: 'call-make-flow-call.png',
@@ -94,7 +94,7 @@ const OPERATIONS: OperationCase[] = [
 		required: ['Call ID'],
 	},
 	{
-		action: 'Ask a caller and wait for the answer',
+		action: 'Ask and wait for input',
 		resource: 'Call',
 		operation: 'Ask and Wait for Input',
 		screenshot: 'call-ask-and-wait.png',
@@ -102,7 +102,7 @@ const OPERATIONS: OperationCase[] = [
 		required: ['Call ID', 'Prompt File Name or URL'],
 	},
 	{
-		action: 'Call a person and wait for approval',
+		action: 'Call and ask',
 		resource: 'Call',
 		operation: 'Call and Ask',
 		screenshot: 'call-call-and-ask.png',
@@ -111,7 +111,7 @@ const OPERATIONS: OperationCase[] = [
 		required: ['Caller ID', 'To Number', 'Message', 'Language', 'Voice ID'],
 	},
 	{
-		action: 'Get the account balance',
+		action: 'Get balance',
 		resource: 'Account',
 		operation: 'Get Balance',
 		screenshot: 'account-get-balance.png',
@@ -382,11 +382,14 @@ describe('the Piopiy node in the n8n editor (headless Chromium)', () => {
 		await resetCanvas();
 		await searchNodeCreator('Piopiy');
 		await page.locator(`${testId('node-creator')} ${testId('node-creator-action-item')}`).first().click();
-		const callStatus = page.getByText('On call status cdr', { exact: true });
+		const callStatus = page.getByText('On call status or call record (CDR)', { exact: true });
 		if (!(await callStatus.isVisible())) {
 			// Listed under a collapsed "Triggers" section when the node has actions too.
 			await page.locator(`${testId('node-creator')} ${testId('node-creator-category-item')}`).filter({ hasText: 'Triggers' }).click();
 		}
+		// The trigger's events, as a person names them (the options' `action`), not n8n's "On call status cdr".
+		const listed = await page.locator(`${testId('node-creator')} ${testId('node-creator-item-name')}`).allInnerTexts();
+		expect(listed.filter((name) => name.startsWith('On ')).sort()).toEqual(['On any event', 'On call status or call record (CDR)', 'On caller input']);
 		await callStatus.click();
 
 		const ndv = page.locator(testId('ndv'));

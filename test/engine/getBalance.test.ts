@@ -113,15 +113,15 @@ describe('Account → Get Balance', () => {
 	});
 
 	test.each<[string, Record<string, unknown>, RegExp]>([
-		['no App ID', { appId: '' }, /^App ID of the Piopiy API credential in item 0 is not valid: received \(missing\)$/],
-		['no App Secret', { appSecret: '' }, /^App Secret of the Piopiy API credential in item 0 is not valid: received \(missing\)$/],
-		['an App Secret of spaces', { appSecret: '   ' }, /^App Secret of the Piopiy API credential in item 0 is not valid: received \(missing\)$/],
+		['no App ID', { appId: '' }, /^The Piopiy API credential has no App ID$/],
+		['no App Secret', { appSecret: '' }, /^The Piopiy API credential has no App Secret$/],
+		['an App Secret of spaces', { appSecret: '   ' }, /^The Piopiy API credential has no App Secret$/],
 		[
 			'neither',
 			{ appId: '', appSecret: '' },
-			/^App ID and App Secret of the Piopiy API credential in item 0 is not valid: received \(missing\)$/,
+			/^The Piopiy API credential has no App ID and no App Secret$/,
 		],
-	])('%s: says what is missing and where to set it, and sends nothing', async (_name, overrides, message) => {
+	])('%s: says what the credential lacks and where to set it, in one sentence about the credential, and sends nothing', async (_name, overrides, message) => {
 		const { error } = await runPiopiyNode({ parameters: getBalance, credentials: server.credentials(overrides) });
 		expect(server.requests).toHaveLength(0);
 		expect(error?.message).toMatch(message);
@@ -132,7 +132,7 @@ describe('Account → Get Balance', () => {
 	test('an App ID that is not a whole number is refused and nothing is sent', async () => {
 		const { error } = await runPiopiyNode({ parameters: getBalance, credentials: server.credentials({ appId: 'app-17' }) });
 		expect(server.requests).toHaveLength(0);
-		expect(error?.message).toBe('App ID of the Piopiy API credential in item 0 is not valid: received "app-17"');
+		expect(error?.message).toBe('The App ID of the Piopiy API credential is not valid: received "app-17"');
 		expect(error?.description).toMatch(/whole number greater than 0/);
 	});
 });

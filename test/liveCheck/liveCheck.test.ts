@@ -427,7 +427,7 @@ describe('answers as Piopiy might give them', () => {
 	test('an App ID the node would refuse: nothing is sent', async () => {
 		const { code, output } = await liveCheck([], { env: environment({ PIOPIY_APP_ID: 'app-12' }) });
 		expect(code).toBe(2);
-		expect(output).toContain('Nothing was sent. App ID of the Piopiy API credential "app-12" is not valid');
+		expect(output).toContain('Nothing was sent. The App ID of the Piopiy API credential is not valid: received "app-12": expected a whole number greater than 0');
 		expect(server.requests).toEqual([]);
 	});
 

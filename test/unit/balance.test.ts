@@ -1,4 +1,4 @@
-import { InvalidFieldError } from '../../nodes/Piopiy/helpers/errors';
+import { InvalidCredentialError, InvalidFieldError } from '../../nodes/Piopiy/helpers/errors';
 import { balanceOutput, buildBalanceRequest } from '../../nodes/Piopiy/mapping/balance';
 
 describe('buildBalanceRequest', () => {
@@ -23,6 +23,25 @@ describe('buildBalanceRequest', () => {
 			expect(error).toBeInstanceOf(InvalidFieldError);
 			expect((error as InvalidFieldError).received).toBeUndefined();
 		}
+	});
+});
+
+describe('what a credential lacks is said of the credential, in one sentence', () => {
+	test.each([
+		[{ appId: '', appSecret: '' }, 'The Piopiy API credential has no App ID and no App Secret'],
+		[{ appId: undefined, appSecret: 's3cret' }, 'The Piopiy API credential has no App ID'],
+		[{ appId: '2222333', appSecret: '' }, 'The Piopiy API credential has no App Secret'],
+		[{ appId: 'app-17', appSecret: 's3cret' }, 'The App ID of the Piopiy API credential is not valid: received "app-17"'],
+	])('%j: %s', (credentials, message) => {
+		const error = (() => {
+			try {
+				buildBalanceRequest(credentials);
+			} catch (thrown) {
+				return thrown;
+			}
+		})();
+		expect(error).toBeInstanceOf(InvalidCredentialError);
+		expect((error as Error).message).toBe(message);
 	});
 });
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 
-import { startSandboxCaller } from '../../scripts/sandbox/caller';
+import { DEFAULT_ANSWER_DELAY_SEC, sandboxCallerOptionsFromEnv, startSandboxCaller } from '../../scripts/sandbox/caller';
 import { CALL_ID } from '../support/fixtures';
 import { PiopiyTestServer } from '../support/piopiyServer';
 
@@ -94,5 +94,64 @@ describe('sandbox caller', () => {
 		await until(() => received.length > 0);
 		caller.stop();
 		expect(received).toEqual([{ url: '/webhook-waiting/7/node?signature=abc', body: { call_id: CALL_ID, speech: 'Thursday would be better' } }]);
+	});
+
+	test('the question is printed below the request line that asked it, and again below every later line while open', async () => {
+		const lines: string[] = [];
+		const caller = startSandboxCaller({ defaultAnswer: '1', delayMs: 30_000, log: (line) => lines.push(line) });
+		piopiy.behaviour = (request, server) => {
+			const reply = caller.behaviour(request, server);
+			lines.push(`REQUEST ${request.path}`); // what the sandbox server logs, then it calls announce()
+			caller.announce();
+			return reply;
+		};
+		await ask();
+		const asked = lines.indexOf('REQUEST /voice/pcmo/transfer');
+		expect(asked).toBe(0);
+		expect(lines[1]).toBe(`[piopiy-sandbox] >>> The caller on call ${CALL_ID} hears the recording q.mp3`);
+		expect(lines[2]).toMatch(/^\[piopiy-sandbox\] >>> Answer as the caller: type keys \(e\.g\. 2\) or words here, then Enter\. Without your answer the caller presses 1 in 30 s\.$/);
+		expect(lines[3]).toContain('PIOPIY_SANDBOX_ANSWER_DELAY_SEC=120 npm start');
+
+		// Another line (a second request) pushes it up: a reminder follows it, the last line on screen.
+		lines.length = 0;
+		await fetch(`${piopiy.url}/voice/call/hangup`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${piopiy.token}` },
+			body: JSON.stringify({ call_id: CALL_ID }),
+		});
+		expect(lines).toHaveLength(2);
+		expect(lines[1]).toMatch(new RegExp(`^\\[piopiy-sandbox\\] >>> still waiting for the caller on call ${CALL_ID}: type keys or words \\+ Enter \\(without your answer the caller presses 1 in (29|30) s\\)$`));
+		caller.stop();
+		expect(received).toEqual([]);
+	});
+
+	test('a typed answer says so, and nothing is left to remind of', async () => {
+		const input = new PassThrough();
+		const lines: string[] = [];
+		const caller = startSandboxCaller({ defaultAnswer: '1', delayMs: 30_000, input, log: (line) => lines.push(line) });
+		piopiy.behaviour = caller.behaviour;
+		await ask();
+		input.write('2\n');
+		await until(() => lines.some((line) => line.includes('pressed')));
+		caller.announce();
+		caller.stop();
+		expect(lines.filter((line) => line.includes('still waiting'))).toEqual([]);
+		expect(lines.join('\n')).toMatch(new RegExp(`you answered: the caller on call ${CALL_ID} pressed 2 → n8n answered 200`));
+	});
+
+	test('the caller waits 30 s by default, PIOPIY_SANDBOX_ANSWER_DELAY_SEC changes it', () => {
+		const saved = process.env.PIOPIY_SANDBOX_ANSWER_DELAY_SEC;
+		try {
+			delete process.env.PIOPIY_SANDBOX_ANSWER_DELAY_SEC;
+			expect(DEFAULT_ANSWER_DELAY_SEC).toBe(30);
+			expect(sandboxCallerOptionsFromEnv().delayMs).toBe(30_000);
+			process.env.PIOPIY_SANDBOX_ANSWER_DELAY_SEC = '120';
+			expect(sandboxCallerOptionsFromEnv().delayMs).toBe(120_000);
+			process.env.PIOPIY_SANDBOX_ANSWER_DELAY_SEC = 'soon';
+			expect(sandboxCallerOptionsFromEnv().delayMs).toBe(30_000);
+		} finally {
+			if (saved === undefined) delete process.env.PIOPIY_SANDBOX_ANSWER_DELAY_SEC;
+			else process.env.PIOPIY_SANDBOX_ANSWER_DELAY_SEC = saved;
+		}
 	});
 });

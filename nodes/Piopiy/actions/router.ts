@@ -6,7 +6,7 @@ import {
 	type IPairedItemData,
 } from 'n8n-workflow';
 
-import { InvalidFieldError, describeReceived, joinSentences } from '../helpers/errors';
+import { InvalidCredentialError, InvalidFieldError, describeReceived, joinSentences } from '../helpers/errors';
 import { dataRedactor, redactSecrets } from '../../shared/redact';
 import { describeStoppedRun, replyId, type ItemOutcome, type StoppedRunReport } from '../helpers/runRecord';
 import { PiopiyRequestError, sendPiopiyRequest } from '../transport/request';
@@ -25,6 +25,9 @@ function failedOutcome(error: unknown): FailedOutcome {
 }
 
 function invalidFieldToNodeError(context: IExecuteFunctions, error: InvalidFieldError, itemIndex: number) {
+	if (error instanceof InvalidCredentialError) {
+		return new NodeOperationError(context.getNode(), error.message, { itemIndex, description: `Expected ${error.expected}. Nothing was sent.` });
+	}
 	return new NodeOperationError(
 		context.getNode(),
 		`${error.field} in item ${itemIndex} is not valid: received ${describeReceived(error.received)}`,

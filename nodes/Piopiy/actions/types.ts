@@ -7,7 +7,11 @@ import type { PiopiyCredentials, PiopiyRequest, RequestEffect } from '../transpo
  * error handling are the router's and the transport's, so every operation gets them the same way.
  */
 export interface PiopiyOperation {
-	/** The operation's entry in the editor's Operation list. */
+	/**
+	 * The operation's entry in the editor's Operation list. `action` is its entry in n8n's node picker
+	 * and the default name of a node added from there: it starts with `name`, so the picker, the
+	 * Operation list and the README's headings use the same words.
+	 */
 	summary: { name: string; action: string; description: string };
 	/**
 	 * What sending its request twice would do. The router decides from it, before anything is sent,

@@ -63,7 +63,8 @@ export function promptFields(show: Show): INodeProperties[] {
 			required: true,
 			default: '',
 			placeholder: 'e.g. en-IN',
-			description: 'Language of the text, as Piopiy names it',
+			description:
+				'Language of the text as Piopiy names it, e.g. en-IN (the examples use it; the npm start sandbox accepts any). With a Piopiy account, use a language its text to speech offers.',
 			displayOptions: whenSay,
 		},
 		{
@@ -72,7 +73,9 @@ export function promptFields(show: Show): INodeProperties[] {
 			type: 'string',
 			required: true,
 			default: '',
-			description: 'The text-to-speech voice, as listed in the Piopiy dashboard',
+			placeholder: 'e.g. anika',
+			description:
+				'The text-to-speech voice, e.g. anika (the examples use it; the npm start sandbox accepts any). With a Piopiy account, use a voice listed in your Piopiy dashboard for the language.',
 			displayOptions: whenSay,
 		},
 		{

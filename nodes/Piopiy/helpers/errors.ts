@@ -14,6 +14,22 @@ export class InvalidFieldError extends Error {
 }
 
 /**
+ * A setting of a credential that is missing or breaks a rule. It is the same for every item, so its
+ * message speaks of the credential ("The Piopiy API credential has no App ID and no App Secret"), not
+ * of an item; the router keeps the item only to pair the failure.
+ */
+export class InvalidCredentialError extends InvalidFieldError {
+	constructor(credential: string, settings: string[], received: unknown, expected: string) {
+		super(`${settings.join(' and ')} of the ${credential} credential`, received, expected);
+		this.name = 'InvalidCredentialError';
+		this.message =
+			received === undefined
+				? `The ${credential} credential has no ${settings.join(' and no ')}`
+				: `The ${settings.join(' and ')} of the ${credential} credential is not valid: received ${describeReceived(received)}`;
+	}
+}
+
+/**
  * Runs `run` and hands back what it threw instead of throwing, so a caller can throw an
  * InvalidFieldError with more context outside a catch block (n8n's require-node-api-error rule asks
  * for a Node error there; pure helpers have no node, and the router makes that Node error).

@@ -1,10 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { InvalidFieldError } from '../helpers/errors';
+import { InvalidCredentialError } from '../helpers/errors';
 import type { PiopiyCredentials, PiopiyRequest } from '../transport/types';
 
 /** The account balance (docs/piopiy-api.md "Account API"): App ID and App Secret, never the token. */
 
+const CREDENTIAL = 'Piopiy API';
 const CREDENTIAL_EXPECTATION =
 	'the App ID and App Secret of your Piopiy app: Get Balance signs in with them, not with the API token. Set them in the Piopiy API credential (you find them in the Piopiy dashboard → Apps)';
 
@@ -16,20 +17,21 @@ function isBlank(value: unknown): boolean {
 export function buildBalanceRequest(credentials: Pick<PiopiyCredentials, 'appId' | 'appSecret'>): PiopiyRequest {
 	const { appId, appSecret } = credentials;
 	if (isBlank(appId) && isBlank(appSecret)) {
-		throw new InvalidFieldError('App ID and App Secret of the Piopiy API credential', undefined, CREDENTIAL_EXPECTATION);
+		throw new InvalidCredentialError(CREDENTIAL, ['App ID', 'App Secret'], undefined, CREDENTIAL_EXPECTATION);
 	}
-	if (isBlank(appId)) throw new InvalidFieldError('App ID of the Piopiy API credential', undefined, CREDENTIAL_EXPECTATION);
+	if (isBlank(appId)) throw new InvalidCredentialError(CREDENTIAL, ['App ID'], undefined, CREDENTIAL_EXPECTATION);
 	const appid = typeof appId === 'string' ? appId.trim() : String(appId);
 	if (!/^[0-9]+$/.test(appid) || Number(appid) < 1 || !Number.isSafeInteger(Number(appid))) {
-		throw new InvalidFieldError(
-			'App ID of the Piopiy API credential',
+		throw new InvalidCredentialError(
+			CREDENTIAL,
+			['App ID'],
 			appId,
 			'a whole number greater than 0, e.g. 2222333 (Piopiy dashboard → Apps)',
 		);
 	}
 	// The secret's value is never shown, not even when it is only spaces.
 	if (isBlank(appSecret)) {
-		throw new InvalidFieldError('App Secret of the Piopiy API credential', undefined, CREDENTIAL_EXPECTATION);
+		throw new InvalidCredentialError(CREDENTIAL, ['App Secret'], undefined, CREDENTIAL_EXPECTATION);
 	}
 	return {
 		api: 'account',

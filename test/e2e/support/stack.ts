@@ -130,6 +130,35 @@ function walk(dir: string): string[] {
 	});
 }
 
+type Rest = <T>(urlPath: string, options?: { method?: string; body?: unknown }) => Promise<T>;
+
+/**
+ * Publishes a workflow the way the editor does (see Stack.publish) on the n8n at `url`, through a
+ * logged-in `rest`, and waits until its production webhook at `webhookPath` answers.
+ */
+export async function publishWorkflow({ url, rest }: { url: string; rest: Rest }, workflowId: string, webhookPath: string): Promise<void> {
+	const { data } = await rest<{ data: { versionId: string } }>(`/rest/workflows/${workflowId}`);
+	const activated = await rest<{ data: { active: boolean; activeVersionId: string | null } }>(`/rest/workflows/${workflowId}/activate`, {
+		method: 'POST',
+		body: { versionId: data.versionId },
+	});
+	if (!activated.data.active || activated.data.activeVersionId !== data.versionId) {
+		throw new Error(`publishing ${workflowId} did not activate version ${data.versionId}: ${JSON.stringify(activated)}`);
+	}
+	// The production webhook is registered shortly after that call answers: wait until a CORS
+	// preflight for it succeeds (204; 404 while it is not registered), which starts nothing.
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		const preflight = await fetch(new URL(webhookPath, url), {
+			method: 'OPTIONS',
+			headers: { Origin: 'http://127.0.0.1', 'Access-Control-Request-Method': 'POST' },
+		});
+		if (preflight.status === 204) return;
+		if (Date.now() > deadline) throw new Error(`${webhookPath} still not registered 30 s after publishing (${preflight.status})`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
 export async function startStack({
 	name,
 	install,
@@ -241,28 +270,7 @@ export async function startStack({
 			testCredential: async ({ id, name: credentialName }, data) =>
 				await n8n.testCredential({ url, cookie, id, name: credentialName, type: 'piopiyApi', data }),
 			importWorkflows: (list) => importJson('workflow', list),
-			async publish(workflowId, webhookPath) {
-				const { data } = await rest<{ data: { versionId: string } }>(`/rest/workflows/${workflowId}`);
-				const activated = await rest<{ data: { active: boolean; activeVersionId: string | null } }>(
-					`/rest/workflows/${workflowId}/activate`,
-					{ method: 'POST', body: { versionId: data.versionId } },
-				);
-				if (!activated.data.active || activated.data.activeVersionId !== data.versionId) {
-					throw new Error(`publishing ${workflowId} did not activate version ${data.versionId}: ${JSON.stringify(activated)}`);
-				}
-				// The production webhook is registered shortly after that call answers: wait until a CORS
-				// preflight for it succeeds (204; 404 while it is not registered), which starts nothing.
-				const deadline = Date.now() + 30_000;
-				for (;;) {
-					const preflight = await fetch(new URL(webhookPath, url), {
-						method: 'OPTIONS',
-						headers: { Origin: 'http://127.0.0.1', 'Access-Control-Request-Method': 'POST' },
-					});
-					if (preflight.status === 204) return;
-					if (Date.now() > deadline) throw new Error(`${webhookPath} still not registered 30 s after publishing (${preflight.status})`);
-					await new Promise((resolve) => setTimeout(resolve, 250));
-				}
-			},
+			publish: (workflowId, webhookPath) => publishWorkflow({ url, rest }, workflowId, webhookPath),
 			async startWorker(workerName, extraEnv = {}) {
 				const worker = await n8n.startN8n({
 					userFolder,

@@ -17,7 +17,7 @@ const description: INodeProperties[] = [
 export const accountGetBalance: PiopiyOperation = {
 	summary: {
 		name: 'Get Balance',
-		action: 'Get the account balance',
+		action: 'Get balance',
 		description: 'Read the call credit, SMS credit and expiry of the account',
 	},
 	effect: 'repeatable',

@@ -67,7 +67,7 @@ const description: INodeProperties[] = [
 export const aiAgentCall: PiopiyOperation = {
 	summary: {
 		name: 'Call',
-		action: 'Call a number with an AI agent',
+		action: 'Call with an AI agent',
 		description: 'Place an outbound call handled by a Piopiy AI agent, with an optional backup agent',
 	},
 	effect: 'placesCall',

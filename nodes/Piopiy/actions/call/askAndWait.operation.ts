@@ -17,7 +17,7 @@ const description: INodeProperties[] = [
 export const callAskAndWait: PiopiyOperation = {
 	summary: {
 		name: ASK_AND_WAIT_NAME,
-		action: 'Ask a caller and wait for the answer',
+		action: 'Ask and wait for input',
 		description: 'Play a question on a live call and wait in this execution for the keys pressed or the words said',
 	},
 	// A Play and Get Input sent onto the live call: repeating it would ask twice.

@@ -14,7 +14,7 @@ const description: INodeProperties[] = [...appCallFields({ show }), ...approvalF
 export const callCallAndAsk: PiopiyOperation = {
 	summary: {
 		name: CALL_AND_ASK_NAME,
-		action: 'Call a person and wait for approval',
+		action: 'Call and ask',
 		description: 'Call a number, speak a message and wait in this execution for the key that approves or declines, or for the words the person says',
 	},
 	// It places a call: never sent twice.

@@ -37,7 +37,7 @@ const description: INodeProperties[] = [
 export const callFlowCall: PiopiyOperation = {
 	summary: {
 		name: 'Make Flow Call',
-		action: 'Make a flow call',
+		action: 'Make flow call',
 		description: 'Call a number and run a call flow built in Piopiy',
 	},
 	effect: 'placesCall',

@@ -29,7 +29,7 @@ const description: INodeProperties[] = [
 export const callPcmoCall: PiopiyOperation = {
 	summary: {
 		name: 'Make PCMO Call',
-		action: 'Make a PCMO call',
+		action: 'Make PCMO call',
 		description: 'Call a number and run a pipeline of actions: play, connect, get input, record and more',
 	},
 	effect: 'placesCall',

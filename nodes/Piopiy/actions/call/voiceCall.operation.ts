@@ -38,7 +38,7 @@ const description: INodeProperties[] = [
 export const callVoiceCall: PiopiyOperation = {
 	summary: {
 		name: 'Make Voice Call',
-		action: 'Make a voice call',
+		action: 'Make voice call',
 		description: 'Call a number and bridge it to another number when answered',
 	},
 	effect: 'placesCall',
