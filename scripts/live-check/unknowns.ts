@@ -1,7 +1,7 @@
 import { CREDENTIAL_TEST_MESSAGES } from '../../credentials/PiopiyApi.credentials';
 import { replyErrorText } from '../../nodes/Piopiy/helpers/response';
 import { replyId } from '../../nodes/Piopiy/helpers/runRecord';
-import { readCallerAnswer } from '../../nodes/Piopiy/mapping/answer';
+import { readPostFacts } from '../../nodes/Piopiy/interactive/post';
 import { balanceOutput } from '../../nodes/Piopiy/mapping/balance';
 import { parseRetryAfter } from '../../nodes/Piopiy/transport/retryPolicy';
 import type { CredentialVerdict } from './credentialVerdict';
@@ -13,6 +13,12 @@ import type { ReceivedPost } from './listener';
  * is the entry's "Live check" cell), what was observed, and whether the node's current handling
  * agrees, judged by the node's own functions (judgeReply, replyErrorText, readCallerAnswer, ...).
  */
+
+/** The keys, words and call a post holds, as the node's fact rows read them (interactive/post.ts). */
+function readCallerAnswer(body: unknown): { digits: string | null; speech: string | null; callId: string | null } {
+	const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
+	return isObject ? readPostFacts(body as Record<string, unknown>, '#', null) : { digits: null, speech: null, callId: null };
+}
 
 export type Agreement = '✔' | '✘' | '?';
 

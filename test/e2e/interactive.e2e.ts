@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { answerCheck, waitingPathIds } from '../../nodes/Piopiy/helpers/answerCheck';
+import { answerCheck, waitingPathIds } from '../../nodes/Piopiy/interactive/seal';
 import { ScriptedCaller, type Question } from '../support/caller';
 import { CALL_ID } from '../support/fixtures';
 import { askWorkflow, firstOutput, startFromWebhook, untilStatus } from './support/executions';

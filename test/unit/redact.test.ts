@@ -1,7 +1,7 @@
 import { NodeOperationError, type INode } from 'n8n-workflow';
 
-import { SIGNATURE_PARAMETER } from '../../nodes/Piopiy/actions/resumeUrl';
-import { ANSWER_CHECK_PARAMETER } from '../../nodes/Piopiy/helpers/answerCheck';
+import { SIGNATURE_PARAMETER } from '../../nodes/Piopiy/interactive/resumeUrl';
+import { ANSWER_CHECK_PARAMETER } from '../../nodes/Piopiy/interactive/seal';
 import { MIN_SECRET_LENGTH, REDACTED, RESUME_URL_SECRET_PARAMETERS, redactSecrets, redactSecretsInData, redactSecretsInError } from '../../nodes/shared/redact';
 
 const TOKEN = 'pio_live_3f2b8c1e9a4d4e7fb1c25d6e';

@@ -1,6 +1,5 @@
 import {
 	NodeOperationError,
-	SEND_AND_WAIT_OPERATION,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -9,16 +8,19 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { APPROVAL_RESPONSE, DEFAULT_WAIT_LIMIT_MINUTES, RESPONSE_TYPE_PARAMETER } from '../descriptions/interactive.description';
-import { ANSWER_CHECK_PARAMETER, ASK_ID_PARAMETER, answerCheck, answerCheckMatches, waitingPathIds } from '../helpers/answerCheck';
+import { DEFAULT_WAIT_LIMIT_MINUTES } from '../descriptions/interactive.description';
 import { InvalidFieldError, attempt, describeReceived, joinSentences } from '../helpers/errors';
-import { isAboutAnotherCall, readCallerAnswer } from '../mapping/answer';
-import { answerItem, isAgentReview, noAnswerItem, notPlacedReviewItem, operationLabel, type AnswerSettings } from '../mapping/answerOutput';
-import { waitLimitMs } from '../mapping/interactive';
 import type { PiopiyCredentials } from '../transport/types';
+import { refuseRun, router } from '../actions/router';
+import type { PiopiyOperation } from '../actions/types';
 import { RESUME_URL_SECRET_PARAMETERS, redactSecrets, redactSecretsInData, redactSecretsInError } from '../../shared/redact';
-import { ASK_AND_WAIT_OPERATION, CALL_ID_PARAMETER, resumeUrlFor } from './resumeUrl';
-import { refuseRun, router } from './router';
+import { askFor, type Asking } from './asking';
+import { answerItem, noAnswerItem, notPlacedReviewItem, operationLabel } from './items';
+import { judgeAnswerPost } from './post';
+import { isAgentReview, type Question } from './question';
+import { waitLimitMs } from './request';
+import { SIGNATURE_PARAMETER } from './resumeUrl';
+import { ANSWER_CHECK_PARAMETER, QUESTION_PARAMETER, openSealedQuestion, waitingPathIds } from './seal';
 
 /**
  * The operations that ask the caller and wait for the answer in the same execution (issue 17).
@@ -75,55 +77,47 @@ function waitLimitOrRefusal(context: IExecuteFunctions, operation: string): { li
 }
 
 /**
- * What the output items depend on, read the same way when asking and when the answer comes. A value
- * that cannot be read falls back to the default, since the waiting webhook must not throw.
- */
-function answerSettings(operation: string, nodeType: string, read: (name: string) => unknown): AnswerSettings {
-	const text = (name: string, fallback: string) => {
-		const value = attempt(() => read(name));
-		return value.ok && value.value !== undefined && value.value !== null ? String(value.value) : fallback;
-	};
-	return {
-		operation,
-		answerType: operation === SEND_AND_WAIT_OPERATION ? text(RESPONSE_TYPE_PARAMETER, APPROVAL_RESPONSE) : APPROVAL_RESPONSE,
-		approve: text('approveKey', '1'),
-		decline: text('declineKey', '2'),
-		agentReview: isAgentReview(nodeType),
-	};
-}
-
-/**
  * Runs an operation that asks and waits: one input item only, the request sent by the router (with
- * its checks, refusals and never-twice rules), then the execution waits for the answer.
+ * its checks, refusals and never-twice rules), then the execution waits for the answer. The question
+ * is made once, as the request is prepared (asking.ts), and kept with the wait: sealed in the resume
+ * URL, and in the item a time-out outputs, which n8n holds as the node's input while it waits.
  */
 export async function sendAndWaitForAnswer(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const checked = waitLimitOrRefusal(this, operation);
 	// Every input item comes out failed, as the router's refusals do (not passed on as if asked).
 	if ('refusal' in checked) return refuseRun(this, checked.refusal);
-	const { limitMs } = checked;
 	const asError = this.getNodeParameter('noAnswer', 0, 'output') === 'error';
 
-	const credentials = (await this.getCredentials('piopiyApi')) as unknown as PiopiyCredentials;
-	// Made once for this run: the operation's request carries the same URL (see resumeUrlFor).
-	const { secrets, askId, callId } = resumeUrlFor(this, credentials);
+	let asked: Asking | undefined;
+	const prepare: PiopiyOperation['prepare'] = function (itemIndex, credentials) {
+		asked = askFor(this, itemIndex, credentials);
+		return asked.request;
+	};
 	let sent: INodeExecutionData;
 	try {
-		[[sent]] = await router.call(this);
+		[[sent]] = await router.call(this, prepare);
 	} catch (error) {
-		throw redactSecretsInError(error, secrets, RESUME_URL_SECRET_PARAMETERS);
+		throw redactSecretsInError(error, (asked as Asking | undefined)?.resumeUrl.secrets ?? [], RESUME_URL_SECRET_PARAMETERS);
 	}
+	const asking = asked as Asking | undefined;
 	// With Continue On Fail a failed request is an error item: nothing to wait for.
-	if (sent.json.error !== undefined) {
-		return [[{ ...sent, json: { ...sent.json, error: redactSecrets(String(sent.json.error), secrets, RESUME_URL_SECRET_PARAMETERS) } }]];
+	if (sent.json.error !== undefined || !asking) {
+		const error = redactSecrets(String(sent.json.error), asking?.resumeUrl.secrets ?? [], RESUME_URL_SECRET_PARAMETERS);
+		return [[{ ...sent, json: { ...sent.json, error } }]];
 	}
 
-	const settings = answerSettings(operation, this.getNode().type, (name) => this.getNodeParameter(name, 0));
-	const timedOut = noAnswerItem(settings, asError, limitMs, operation === SEND_AND_WAIT_OPERATION ? sent.json.call_id : callId, askId);
+	const { question } = asking;
+	const json = noAnswerItem(question, asError, question.callId ?? sent.json.call_id);
+	// An error item keeps the ask ID and the call beside its error: n8n sends an item whose `error` is
+	// set to the error output whatever its json holds, and the waiting webhook reads them back from it.
+	const timedOut: INodeExecutionData = asError
+		? { json, error: new NodeOperationError(this.getNode(), String(json.error)), pairedItem: { item: 0 } }
+		: { json, pairedItem: { item: 0 } };
 	// What n8n forwards when the wait limit passes (see above); the answer replaces it when it comes.
 	const executeData = this.getExecuteData();
 	if (executeData) executeData.data = { main: [[timedOut]] };
-	await this.putExecutionToWait(new Date(Date.now() + limitMs));
+	await this.putExecutionToWait(new Date(Date.now() + question.waitLimitMs));
 	return [[timedOut]];
 }
 
@@ -185,7 +179,7 @@ export async function runWaitingOperation(this: IExecuteFunctions): Promise<INod
 /**
  * A field of the item this wait stored. While the execution waits, the node's input is the item a
  * time-out would output (see above), and n8n evaluates `$json` of a waiting webhook against it: it
- * holds the call ID Piopiy replied with (Call and Ask) and the ask ID of this wait.
+ * holds the ask ID of this wait and the call asked or placed.
  */
 function storedForThisWait(context: IWebhookFunctions, field: 'call_id' | 'askId'): string | null {
 	const stored = attempt(() => context.evaluateExpression(`{{ $json.${field} }}`, 0));
@@ -194,65 +188,77 @@ function storedForThisWait(context: IWebhookFunctions, field: 'call_id' | 'askId
 
 type Refusal = { status: number; error: string };
 
+const INVALID: Refusal = { status: 401, error: 'Invalid token' };
+
 /**
- * Why a post may not resume this wait, if it may not (helpers/answerCheck.ts): it must come to the
- * URL this node made for this execution, call and wait (401), and not answer an earlier question of
- * the same node (409, a loop asks again under a new ask ID).
+ * The question a post answers, opened from its URL, or why the post may not resume this wait: the
+ * seal must have its form and be the one this node made for this execution (401), and the question
+ * must be the one this wait asked (409: a loop asks again under a new ask ID). The body is not read
+ * before this passes.
  */
-async function refusalOfPost(context: IWebhookFunctions, query: IDataObject): Promise<Refusal | undefined> {
-	const invalid = { status: 401, error: 'Invalid token' };
+async function questionOfPost(context: IWebhookFunctions, query: IDataObject): Promise<{ question: Question; secrets: string[] } | Refusal> {
+	const presented = { question: query[QUESTION_PARAMETER], check: query[ANSWER_CHECK_PARAMETER] };
+	if (typeof presented.check !== 'string' || typeof presented.question !== 'string') return INVALID;
 	const request = context.getRequestObject();
-	const ids = waitingPathIds(request.originalUrl ?? request.url ?? '');
-	if (!ids || ids.nodeId !== context.getNode().id) return invalid;
-	const text = (name: string) => (typeof query[name] === 'string' ? (query[name] as string) : '');
+	const ids = waitingPathIds(String(request.originalUrl ?? request.url ?? ''));
+	if (!ids || ids.nodeId !== context.getNode().id) return INVALID;
 	let credentials: PiopiyCredentials | undefined;
 	try {
 		credentials = (await context.getCredentials('piopiyApi')) as unknown as PiopiyCredentials;
 	} catch {
 		// Without the token nothing can be checked: the post is refused and the execution keeps waiting.
-		return invalid;
+		return INVALID;
 	}
-	if (typeof credentials?.apiToken !== 'string' || credentials.apiToken === '') return invalid;
-	const askId = text(ASK_ID_PARAMETER);
-	const expected = answerCheck(credentials.apiToken, { ...ids, callId: text(CALL_ID_PARAMETER), askId });
-	if (!answerCheckMatches(query[ANSWER_CHECK_PARAMETER], expected)) return invalid;
-	// An error item (When Nobody Answers: Output an Error Item) can hold nothing but its error: there
-	// the check binds execution, node and call, not the run (docs/interactive-calls.md).
-	const waitingFor = storedForThisWait(context, 'askId');
-	if (waitingFor !== null && waitingFor !== askId) {
+	if (typeof credentials?.apiToken !== 'string' || credentials.apiToken === '') return INVALID;
+	const question = openSealedQuestion(presented, ids, credentials.apiToken);
+	if (!question) return INVALID;
+	// A stored ask ID that is missing cannot be checked: refused, never waved through.
+	if (storedForThisWait(context, 'askId') !== question.askId) {
 		return { status: 409, error: 'This input answers an earlier question of this node; the execution keeps waiting' };
 	}
-	return undefined;
+	const signature = query[SIGNATURE_PARAMETER];
+	const secrets = [credentials.apiToken, credentials.appSecret, presented.check, typeof signature === 'string' ? signature : undefined];
+	return { question, secrets: secrets.filter((secret): secret is string => typeof secret === 'string' && secret !== '') };
+}
+
+function refuse(context: IWebhookFunctions, refusal: Refusal): IWebhookResponseData {
+	try {
+		context.getResponseObject().status(refusal.status).json({ error: refusal.error });
+	} catch {
+		// Nothing more can be said to the poster; the execution keeps waiting all the same.
+	}
+	return { noWebhookResponse: true };
+}
+
+async function answerOrRefusal(context: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const query = (context.getQueryData() ?? {}) as IDataObject;
+	const opened = await questionOfPost(context, query);
+	if ('status' in opened) return refuse(context, opened);
+	const { question, secrets } = opened;
+	const placedCallId = question.callId ?? storedForThisWait(context, 'call_id');
+	const body: unknown = context.getBodyData() ?? {};
+	const judgement = judgeAnswerPost(body, question, placedCallId);
+	if (!judgement.resumes) return refuse(context, judgement);
+	// Kept as it came, less the token, the app secret, and a resume URL Piopiy may echo (its
+	// signature and check would resume the run).
+	const response = redactSecretsInData(body as IDataObject, secrets, RESUME_URL_SECRET_PARAMETERS);
+	return {
+		webhookResponse: { received: true },
+		workflowData: [[{ json: answerItem(judgement, question, placedCallId, response), pairedItem: { item: 0 } }]],
+	};
 }
 
 /**
  * The waiting webhook: Piopiy posts the caller's input here. n8n has checked Call and Ask's signature
- * (and, on 2.x, Ask and Wait's resume token) before; the node's own check is verified here. A post
- * that fails it (401), answers an earlier question (409) or is about another call (409) changes
- * nothing: the execution keeps waiting.
- * This must not throw: n8n would resume the execution with the error.
+ * (and, on 2.x, Ask and Wait's resume token) before; the node's own seal is verified here, then the
+ * post is judged against the question it seals (post.ts). A post refused (401, 409, 413, 415) changes
+ * nothing: the execution keeps waiting. This never throws: n8n would resume the execution with the
+ * error.
  */
 export async function receiveAnswer(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const operation = this.getNodeParameter('operation', ASK_AND_WAIT_OPERATION) as string;
-	const body = this.getBodyData() ?? {};
-	const answer = readCallerAnswer(body);
-	const query = this.getQueryData() as IDataObject;
-	const refusal = await refusalOfPost(this, query);
-	if (refusal) {
-		this.getResponseObject().status(refusal.status).json({ error: refusal.error });
-		return { noWebhookResponse: true };
+	try {
+		return await answerOrRefusal(this);
+	} catch {
+		return refuse(this, { status: 400, error: 'The post could not be read; the execution keeps waiting' });
 	}
-	const askedCallId = operation === SEND_AND_WAIT_OPERATION ? undefined : (query[CALL_ID_PARAMETER] as string);
-	const callAsked = askedCallId || storedForThisWait(this, 'call_id') || undefined;
-	if (isAboutAnotherCall(answer, callAsked)) {
-		this.getResponseObject().status(409).json({ error: 'This input is about another call; the execution keeps waiting' });
-		return { noWebhookResponse: true };
-	}
-	if (!answer.callId) answer.callId = callAsked ?? null;
-	const settings = answerSettings(operation, this.getNode().type, (name) => this.getNodeParameter(name));
-	return {
-		webhookResponse: { received: true },
-		// As it came, except a resume URL Piopiy may echo: its signature and check would resume the run.
-		workflowData: [[{ json: answerItem(answer, redactSecretsInData(body, [], RESUME_URL_SECRET_PARAMETERS), settings), pairedItem: { item: 0 } }]],
-	};
 }
