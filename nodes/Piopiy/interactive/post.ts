@@ -182,8 +182,13 @@ function plainTextIn(body: Layer): string | null {
 function holdsContent(body: Layer): boolean {
 	const known = new Set([...CALL_ID_FIELDS, ...STATUS_FIELDS, ...STATUS_IF_KNOWN_FIELDS, ...META_FIELDS]);
 	const nested = layers(body).slice(1);
+	// Piopiy's own status words in a text field ("Input collected") are not an answer either.
+	const statusWords = (name: string, value: unknown) => SPEECH_FIELDS.includes(name) && typeof value === 'string' && classifyStatus(value) !== 'unknown';
 	const holds = (layer: Layer) =>
-		Object.entries(layer).some(([name, value]) => !nested.includes(value as Layer) && (!known.has(name.toLowerCase()) || isObject(value)) && meaningful(value));
+		Object.entries(layer).some(
+			([name, value]) =>
+				!nested.includes(value as Layer) && (!known.has(name.toLowerCase()) || isObject(value)) && meaningful(value) && !statusWords(name, value),
+		);
 	return layers(body).some(holds);
 }
 
