@@ -109,11 +109,14 @@ export async function sendAndWaitForAnswer(this: IExecuteFunctions): Promise<INo
 
 	const { question } = asking;
 	const json = noAnswerItem(question, asError, question.callId ?? sent.json.call_id);
-	// An error item keeps the ask ID and the call beside its error: n8n sends an item whose `error` is
-	// set to the error output whatever its json holds, and the waiting webhook reads them back from it.
-	const timedOut: INodeExecutionData = asError
-		? { json, error: new NodeOperationError(this.getNode(), String(json.error)), pairedItem: { item: 0 } }
-		: { json, pairedItem: { item: 0 } };
+	// The stored item keeps the ask ID and the call in every mode: the waiting webhook reads them back
+	// from it. An error item can keep them only as an item whose `error` is set, which n8n (1.x and 2.x)
+	// sends to the error output whatever its json holds, and outputs as `{ "error": <message> }`. As the
+	// AI Agent's review the item must stay what the agent reads (`approved`, `chatInput`).
+	const timedOut: INodeExecutionData =
+		asError && !question.agentReview
+			? { json, error: new NodeOperationError(this.getNode(), String(json.error)), pairedItem: { item: 0 } }
+			: { json, pairedItem: { item: 0 } };
 	// What n8n forwards when the wait limit passes (see above); the answer replaces it when it comes.
 	const executeData = this.getExecuteData();
 	if (executeData) executeData.data = { main: [[timedOut]] };
