@@ -27,10 +27,11 @@ export const RESUME_URL_SECRET_PARAMETERS: readonly string[] = ['signature', 'pi
 /**
  * `secret=...` (or `secret%3D...` inside an encoded URL), and the other parameters given, in any
  * text, whatever the value: not preceded by a letter (an encoded `%26` before the name ends in a
- * digit); the value ends at the next parameter, plain or encoded.
+ * digit; an encoded `?`, `%3F` or `%3f`, counts as a start too); the value ends at the next
+ * parameter, plain or encoded.
  */
 function secretParametersInText(also: readonly string[]): RegExp {
-	return new RegExp(`(?<![A-Za-z_])((?:${[SECRET_URL_PARAMETER, ...also].join('|')})(?:=|%3D))(?:(?!%26)[^&#\\s"'<>])*`, 'gi');
+	return new RegExp(`(?:(?<=%3[Ff])|(?<![A-Za-z_]))((?:${[SECRET_URL_PARAMETER, ...also].join('|')})(?:=|%3D))(?:(?!%26)[^&#\\s"'<>])*`, 'gi');
 }
 const BEARER_VALUE = /Bearer\s+[^\s"',;]+/gi;
 /** A Basic credential (base64 of `user:password`, or of the token alone) carries the token: redacted whatever it holds. */
