@@ -481,6 +481,15 @@ describe('issue 26: the answer counts only against the question that was asked',
 		expect(real.resumed?.items[0].json).toMatchObject({ approved: true });
 	});
 
+	test('a text/plain post, which n8n hands over as {}, is refused (415), not read as an empty answer', async () => {
+		const waiting = await runCallAndAsk({});
+		const refused = await postAnswer(waiting, resultUrl(), {}, undefined, { 'content-type': 'text/plain' });
+		expect(refused.reply.status).toBe(415);
+		expect(refused.returned.workflowData).toBeUndefined();
+		const json = await postAnswer(waiting, resultUrl(), { digits: '1' }, undefined, { 'content-type': 'application/json; charset=utf-8' });
+		expect(json.resumed?.items[0].json).toMatchObject({ approved: true });
+	});
+
 	test('the kept answer holds no signature, check, token or app secret, in any form Piopiy may echo', async () => {
 		const waiting = await runCallAndAsk({});
 		const url = resultUrl();

@@ -1,6 +1,5 @@
 import { WebhookContext, WorkflowExecute } from 'n8n-core';
 import type {
-	IDataObject,
 	INode,
 	INodeExecutionData,
 	IRunExecutionData,
@@ -52,7 +51,7 @@ export interface PostReply {
  * A POST of `body` to `url`, the resume URL the node sent (or a forged one). n8n's own checks of the
  * URL (its signature or token) come before this and are proven end to end (test/e2e/interactive.e2e.ts).
  */
-export async function postAnswer(result: RunResult, url: string | URL, body: unknown, query?: Record<string, unknown>) {
+export async function postAnswer(result: RunResult, url: string | URL, body: unknown, query?: Record<string, unknown>, headers: Record<string, string> = {}) {
 	const target = new URL(url);
 	query ??= Object.fromEntries(target.searchParams);
 	const { workflow, additionalData, mode } = result.engine;
@@ -71,7 +70,7 @@ export async function postAnswer(result: RunResult, url: string | URL, body: unk
 	};
 	const requestAdditionalData = {
 		...additionalData,
-		httpRequest: { method: 'POST', body, query, headers: {}, params: {}, url: `${target.pathname}${target.search}`, originalUrl: `${target.pathname}${target.search}` },
+		httpRequest: { method: 'POST', body, query, headers, params: {}, url: `${target.pathname}${target.search}`, originalUrl: `${target.pathname}${target.search}` },
 		httpResponse: response,
 	} as unknown as IWorkflowExecuteAdditionalData;
 	const piopiy = new Piopiy();

@@ -179,10 +179,10 @@ describe('issue 26: the one redaction walker catches every form a secret may com
 		const nested = redactSecretsInData({ failure: new Error(`failed with ${TOKEN}`) }, [TOKEN]);
 		expect(nested.failure.message).not.toContain(TOKEN);
 		let chain = new Error(`root ${TOKEN}`);
-		for (let link = 0; link < 200; link++) chain = new Error(`link ${link}`, { cause: chain });
+		for (let link = 0; link < 200; link++) chain = Object.assign(new Error(`link ${link}`), { cause: chain });
 		const redacted = redactSecretsInError(chain, [TOKEN]);
 		const seen: string[] = [];
-		for (let error: unknown = redacted; error instanceof Error; error = error.cause) seen.push(error.message);
+		for (let error: unknown = redacted; error instanceof Error; error = (error as Error & { cause?: unknown }).cause) seen.push(error.message);
 		expect(seen.join('\n')).not.toContain(TOKEN);
 		// A chain beyond what is walked ends in `[redacted]`, never in the secret.
 		expect(JSON.stringify(seen)).not.toContain(TOKEN);

@@ -239,6 +239,11 @@ async function answerOrRefusal(context: IWebhookFunctions): Promise<IWebhookResp
 	if ('status' in opened) return refuse(context, opened);
 	const { question, secrets } = opened;
 	const placedCallId = question.callId ?? storedForThisWait(context, 'call_id');
+	// n8n hands a body it does not parse (text/plain, …) over as `{}`, which would read as an empty answer.
+	const contentType = String((context.getHeaderData() as IDataObject)['content-type'] ?? '');
+	if (contentType !== '' && !/json|x-www-form-urlencoded/i.test(contentType)) {
+		return refuse(context, { status: 415, error: 'Expected a JSON object; the execution keeps waiting' });
+	}
 	const body: unknown = context.getBodyData() ?? {};
 	const judgement = judgeAnswerPost(body, question, placedCallId);
 	if (!judgement.resumes) return refuse(context, judgement);
