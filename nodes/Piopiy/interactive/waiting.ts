@@ -48,32 +48,28 @@ export const answerWebhooks: IWebhookDescription[] = [
 ];
 
 /**
- * The wait limit, or why this run is refused before anything is sent: more than one item (an
- * execution waits for one answer at a time), or a wait limit that is not valid.
+ * Why this run is refused before anything is sent, if it is: more than one item (an execution waits
+ * for one answer at a time), or a wait limit that is not valid.
  */
-function waitLimitOrRefusal(context: IExecuteFunctions, operation: string): { limitMs: number } | { refusal: NodeOperationError } {
+function runRefusal(context: IExecuteFunctions, operation: string): NodeOperationError | undefined {
 	const count = context.getInputData().length;
 	if (count > 1) {
-		return {
-			refusal: new NodeOperationError(
-				context.getNode(),
-				`${operationLabel(operation)} waits for one answer per run, and it received ${count} items: nothing was sent`,
-				{
-					description:
-						'An execution can wait for one answer at a time. To ask several callers, put a Loop Over Items node (batch size 1) in front of this node, so each item is asked and answered in turn, or start one execution per item (Execute Workflow node).',
-				},
-			),
-		};
+		return new NodeOperationError(
+			context.getNode(),
+			`${operationLabel(operation)} waits for one answer per run, and it received ${count} items: nothing was sent`,
+			{
+				description:
+					'An execution can wait for one answer at a time. To ask several callers, put a Loop Over Items node (batch size 1) in front of this node, so each item is asked and answered in turn, or start one execution per item (Execute Workflow node).',
+			},
+		);
 	}
 	const minutes = context.getNodeParameter('waitLimit', 0, DEFAULT_WAIT_LIMIT_MINUTES);
 	const limit = attempt(() => waitLimitMs(minutes));
-	if (limit.ok) return { limitMs: limit.value };
+	if (limit.ok) return undefined;
 	const expected = limit.error instanceof InvalidFieldError ? limit.error.expected : 'a number of minutes';
-	return {
-		refusal: new NodeOperationError(context.getNode(), `Wait Limit (Minutes) is not valid: received ${describeReceived(minutes)}`, {
-			description: `Expected ${expected}. Nothing was sent.`,
-		}),
-	};
+	return new NodeOperationError(context.getNode(), `Wait Limit (Minutes) is not valid: received ${describeReceived(minutes)}`, {
+		description: `Expected ${expected}. Nothing was sent.`,
+	});
 }
 
 /**
@@ -84,9 +80,9 @@ function waitLimitOrRefusal(context: IExecuteFunctions, operation: string): { li
  */
 export async function sendAndWaitForAnswer(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const checked = waitLimitOrRefusal(this, operation);
+	const refusal = runRefusal(this, operation);
 	// Every input item comes out failed, as the router's refusals do (not passed on as if asked).
-	if ('refusal' in checked) return refuseRun(this, checked.refusal);
+	if (refusal) return refuseRun(this, refusal);
 	const asError = this.getNodeParameter('noAnswer', 0, 'output') === 'error';
 
 	let asked: Asking | undefined;
@@ -102,10 +98,12 @@ export async function sendAndWaitForAnswer(this: IExecuteFunctions): Promise<INo
 	}
 	const asking = asked as Asking | undefined;
 	// With Continue On Fail a failed request is an error item: nothing to wait for.
-	if (sent.json.error !== undefined || !asking) {
+	if (sent.json.error !== undefined) {
 		const error = redactSecrets(String(sent.json.error), asking?.resumeUrl.secrets ?? [], RESUME_URL_SECRET_PARAMETERS);
 		return [[{ ...sent, json: { ...sent.json, error } }]];
 	}
+	// The router sent the item it prepared with `prepare`: without its question there is nothing to wait for.
+	if (!asking) throw new NodeOperationError(this.getNode(), 'Internal error: the question was sent but not recorded, so no answer could be checked');
 
 	const { question } = asking;
 	const json = noAnswerItem(question, asError, question.callId ?? sent.json.call_id);
