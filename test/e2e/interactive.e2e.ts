@@ -23,6 +23,7 @@ const OTHER_CALL_ID = '0f0e0d0c-0b0a-4908-8706-050403020100';
 const IDS = {
 	ask: 'E2eAskAndWait001',
 	askShort: 'E2eAskAndWait002',
+	askShortError: 'E2eAskAndWait005',
 	askLoop: 'E2eAskAndWait003',
 	askLoopError: 'E2eAskAndWait004',
 	appointment: 'E2eExApptConf001',
@@ -32,6 +33,7 @@ const IDS = {
 const PATHS = {
 	ask: 'e2e-ask',
 	askShort: 'e2e-ask-short',
+	askShortError: 'e2e-ask-short-error',
 	askLoop: 'e2e-ask-loop',
 	askLoopError: 'e2e-ask-loop-error',
 	appointment: 'piopiy-appointment',
@@ -72,6 +74,17 @@ function askInLoopWorkflow(whenNobodyAnswers: 'output' | 'error' = 'output'): Wo
 	return workflow;
 }
 
+/** The short wait with "When Nobody Answers → Output an Error Item" and the error output on. */
+function askShortWithErrorItem(): Workflow {
+	const workflow = askWorkflow({ id: IDS.askShortError, path: PATHS.askShortError, waitLimit: 0.5, typePrefix });
+	const ask = workflow.nodes[1] as { parameters: Record<string, unknown>; onError?: string };
+	ask.parameters.noAnswer = 'error';
+	ask.onError = 'continueErrorOutput';
+	workflow.nodes.push({ id: randomUUID(), name: 'Nobody answered', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [440, 200], parameters: {} } as Workflow['nodes'][number]);
+	workflow.connections = { ...workflow.connections, Ask: { main: [[{ node: 'After the answer', type: 'main', index: 0 }], [{ node: 'Nobody answered', type: 'main', index: 0 }]] } };
+	return workflow;
+}
+
 /** The appointment example with the keys and the Response Type set by expression, from the posted body (issue 26). */
 function byExpressionAppointment(): Workflow {
 	const workflow = forE2e(readExample('appointment-confirmation-by-phone.json'), { id: IDS.byExpression, credential: GOOD_CREDENTIAL, typePrefix });
@@ -107,6 +120,7 @@ beforeAll(async () => {
 		workflows: [
 			askWorkflow({ id: IDS.ask, path: PATHS.ask, waitLimit: 5, typePrefix }),
 			askWorkflow({ id: IDS.askShort, path: PATHS.askShort, waitLimit: 0.5, typePrefix }),
+			askShortWithErrorItem(),
 			askInLoopWorkflow(),
 			askInLoopWorkflow('error'),
 			forE2e(readExample('appointment-confirmation-by-phone.json'), { id: IDS.appointment, credential: GOOD_CREDENTIAL, typePrefix }),
@@ -118,6 +132,7 @@ beforeAll(async () => {
 	for (const [id, path] of [
 		[IDS.ask, PATHS.ask],
 		[IDS.askShort, PATHS.askShort],
+		[IDS.askShortError, PATHS.askShortError],
 		[IDS.askLoop, PATHS.askLoop],
 		[IDS.askLoopError, PATHS.askLoopError],
 		[IDS.appointment, PATHS.appointment],
@@ -326,7 +341,14 @@ describe(`Call → Ask and Wait for Input in n8n ${N8N_VERSION}`, () => {
 		const started = Date.now();
 		const executionId = await start(IDS.askShort, PATHS.askShort, { call_id: CALL_ID });
 		await until(executionId, 'waiting');
+		// The same wait with "Output an Error Item", at the same time (no extra wait).
+		const withErrorItem = await start(IDS.askShortError, PATHS.askShortError, { call_id: CALL_ID });
+		await until(withErrorItem, 'waiting');
 		const stored = await until(executionId, 'success', 150_000);
+		const storedError = await until(withErrorItem, 'success', 150_000);
+		// The error item leaves by the error output, saying so (it kept the ask ID while it waited).
+		expect(output(storedError, 'Nobody answered')).toMatchObject({ error: 'Nobody answered within 0.5 minutes (Ask and Wait for Input)' });
+		expect(output(storedError, 'After the answer')).toBeUndefined();
 		expect(output(stored, 'Ask')).toEqual({
 			answered: false,
 			outcome: 'noAnswer',
@@ -335,11 +357,11 @@ describe(`Call → Ask and Wait for Input in n8n ${N8N_VERSION}`, () => {
 			text: null,
 			waitedMinutes: 0.5,
 			call_id: CALL_ID,
-			askId: questionIn(onlyQuestion().url).askId,
-			question: { kind: 'input', askId: questionIn(onlyQuestion().url).askId, runIndex: 0, finishKey: '#' },
+			askId: questionIn(caller.questions[0].url).askId,
+			question: { kind: 'input', askId: questionIn(caller.questions[0].url).askId, runIndex: 0, finishKey: '#' },
 		});
 		expect(output(stored, 'After the answer')).toMatchObject({ outcome: 'noAnswer' });
-		expect(stack.piopiy.requests).toHaveLength(1);
+		expect(stack.piopiy.requests).toHaveLength(2);
 		process.stderr.write(`[interactive] n8n ${N8N_VERSION} time-out: a 30 s wait limit ended after ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 	}, 200_000);
 });
