@@ -18,7 +18,7 @@ export const MIN_SECRET_LENGTH = 16;
 const SECRET_URL_PARAMETER = 'secret';
 /**
  * The parameters of a resume URL that resume a waiting execution: n8n's `signature` (or resume
- * token) and the node's own `piopiy_check` (helpers/answerCheck.ts). Redacted whatever they hold only
+ * token) and the node's own `piopiy_check` (Piopiy/interactive/seal.ts). Redacted whatever they hold only
  * where a resume URL may be echoed (the waiting operations pass them): in every other reply a
  * recording link's own `signature` must stay usable.
  */
