@@ -10,7 +10,7 @@ import {
 
 import { findOperation, operationProperties, operationSubtitle } from './actions/operations';
 import { router } from './actions/router';
-import { answerWebhooks, receiveAnswer, runWaitingOperation } from './actions/waiting';
+import { answerWebhooks, receiveAnswer, runWaitingOperation } from './interactive/waiting';
 import { requestOptionsField } from './descriptions/requestOptions.description';
 
 export class Piopiy implements INodeType {

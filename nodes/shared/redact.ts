@@ -18,7 +18,7 @@ export const MIN_SECRET_LENGTH = 16;
 const SECRET_URL_PARAMETER = 'secret';
 /**
  * The parameters of a resume URL that resume a waiting execution: n8n's `signature` (or resume
- * token) and the node's own `piopiy_check` (helpers/answerCheck.ts). Redacted whatever they hold only
+ * token) and the node's own `piopiy_check` (Piopiy/interactive/seal.ts). Redacted whatever they hold only
  * where a resume URL may be echoed (the waiting operations pass them): in every other reply a
  * recording link's own `signature` must stay usable.
  */
@@ -27,12 +27,16 @@ export const RESUME_URL_SECRET_PARAMETERS: readonly string[] = ['signature', 'pi
 /**
  * `secret=...` (or `secret%3D...` inside an encoded URL), and the other parameters given, in any
  * text, whatever the value: not preceded by a letter (an encoded `%26` before the name ends in a
- * digit); the value ends at the next parameter, plain or encoded.
+ * digit; an encoded `?`, `%3F` or `%3f`, counts as a start too); the value ends at the next
+ * parameter, plain or encoded.
  */
 function secretParametersInText(also: readonly string[]): RegExp {
-	return new RegExp(`(?<![A-Za-z_])((?:${[SECRET_URL_PARAMETER, ...also].join('|')})(?:=|%3D))(?:(?!%26)[^&#\\s"'<>])*`, 'gi');
+	return new RegExp(`(?:(?<=%3[Ff])|(?<![A-Za-z_]))((?:${[SECRET_URL_PARAMETER, ...also].join('|')})(?:=|%3D))(?:(?!%26)[^&#\\s"'<>])*`, 'gi');
 }
 const BEARER_VALUE = /Bearer\s+[^\s"',;]+/gi;
+/** A Basic credential (base64 of `user:password`, or of the token alone) carries the token: redacted whatever it holds. */
+// The value must look like base64 (a digit, + / or =), so that prose such as "Basic information" stays.
+const BASIC_VALUE = /\bBasic\s+(?=[A-Za-z0-9+/]*[0-9+/=])[A-Za-z0-9+/]{8,}={0,2}/g;
 /**
  * In prose (error messages) secrets from this length on are replaced inside text: a blanked word there
  * is harmless, a leak is not. Shorter ones would blank ordinary words, so only the whole text counts.
@@ -47,11 +51,18 @@ type SecretForms = { length: number; forms: Set<string> };
 /** What one redaction looks for: the secrets' forms and the secret URL parameters. */
 type Rules = { secrets: SecretForms[]; parameters: RegExp };
 
+/** A secret as it may appear in text: as it is, URL-encoded (upper- or lower-case hex), and in base64. */
+function formsOf(secret: string): Set<string> {
+	const encoded = encodeURIComponent(secret);
+	const base64 = Buffer.from(secret, 'utf8').toString('base64');
+	return new Set([secret, encoded, encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()), base64, base64.replace(/=+$/, '')]);
+}
+
 function rulesFor(secrets: Secrets, secretParameters: readonly string[]): Rules {
 	return {
 		secrets: secrets
 			.filter((secret): secret is string => typeof secret === 'string' && secret !== '')
-			.map((secret) => ({ length: secret.length, forms: new Set([secret, encodeURIComponent(secret)]) })),
+			.map((secret) => ({ length: secret.length, forms: formsOf(secret) })),
 		parameters: secretParametersInText(secretParameters),
 	};
 }
@@ -63,7 +74,10 @@ function redactText(text: string, rules: Rules, minLengthInsideText: number): st
 		if (length < minLengthInsideText) continue;
 		for (const form of forms) if (safe.includes(form)) safe = safe.split(form).join(REDACTED);
 	}
-	return safe.replace(rules.parameters, `$1${REDACTED}`).replace(BEARER_VALUE, `Bearer ${REDACTED}`);
+	return safe
+		.replace(rules.parameters, `$1${REDACTED}`)
+		.replace(BEARER_VALUE, `Bearer ${REDACTED}`)
+		.replace(BASIC_VALUE, `Basic ${REDACTED}`);
 }
 
 /**
@@ -80,17 +94,28 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return prototype === Object.prototype || prototype === null;
 }
 
-function redactValue(value: unknown, rules: Rules): unknown {
+/** Nesting beyond this is replaced whole: a body this deep is no reply, and the walk must not overflow the stack. */
+const MAX_DEPTH = 200;
+
+function redactValue(value: unknown, rules: Rules, depth = 0): unknown {
 	if (typeof value === 'string') return redactText(value, rules, MIN_SECRET_LENGTH);
 	// A secret made of digits may come back as a JSON number.
 	if (typeof value === 'number') return rules.secrets.some(({ forms }) => forms.has(String(value))) ? REDACTED : value;
-	if (Array.isArray(value)) return value.map((entry) => redactValue(entry, rules));
+	if (typeof value !== 'object' || value === null) return value;
+	if (depth > MAX_DEPTH) return REDACTED;
+	if (Buffer.isBuffer(value)) {
+		const text = value.toString('utf8');
+		const safe = redactText(text, rules, MIN_SECRET_LENGTH);
+		return safe === text ? value : Buffer.from(safe, 'utf8');
+	}
+	if (value instanceof Error) return redactError(value, rules, new Set());
+	if (Array.isArray(value)) return value.map((entry) => redactValue(entry, rules, depth + 1));
 	if (!isPlainObject(value)) return value;
 	// Object.fromEntries defines own properties, so a `__proto__` key stays a key.
 	return Object.fromEntries(
 		Object.entries(value).map(([key, entry]) => [
 			redactText(key, rules, MIN_SECRET_LENGTH),
-			typeof entry === 'string' && SECRET_KEYS.has(key.toLowerCase()) ? REDACTED : redactValue(entry, rules),
+			typeof entry === 'string' && SECRET_KEYS.has(key.toLowerCase()) ? REDACTED : redactValue(entry, rules, depth + 1),
 		]),
 	);
 }
@@ -126,10 +151,19 @@ const ERROR_KEYS_NOT_WALKED = new Set(['node', 'workflow']);
  * stack as prose (redactSecrets), and every other property (n8n errors copy the message into
  * `description`, `messages`, `errorResponse`, `context`…) walked as data, nested errors included.
  */
-export function redactSecretsInError<T>(error: T, secrets: Secrets, secretParameters: readonly string[] = [], depth = 0): T {
-	if (!(error instanceof Error) || depth > 4) return error;
+export function redactSecretsInError<T>(error: T, secrets: Secrets, secretParameters: readonly string[] = []): T {
+	if (!(error instanceof Error)) return error;
+	return redactError(error, rulesFor(secrets, secretParameters), new Set()) as T;
+}
+
+/** Errors in one chain walked at most: beyond it a `cause` is replaced whole, so no chain is long enough to leak. */
+const MAX_ERRORS_WALKED = 64;
+
+function redactError(error: Error, rules: Rules, seen: Set<Error>): Error {
+	if (seen.has(error)) return error;
+	seen.add(error);
 	const record = error as unknown as Record<string, unknown>;
-	const prose = (text: string) => redactSecrets(text, secrets, secretParameters);
+	const prose = (text: string) => redactText(text, rules, MIN_LENGTH_INSIDE_PROSE);
 	error.message = prose(error.message);
 	if (error.stack) error.stack = prose(error.stack);
 	// Own names, not keys: an error's `cause` is not enumerable.
@@ -137,8 +171,8 @@ export function redactSecretsInError<T>(error: T, secrets: Secrets, secretParame
 		if (ERROR_KEYS_NOT_WALKED.has(key) || key === 'message' || key === 'stack') continue;
 		const value = record[key];
 		if (typeof value === 'string') record[key] = prose(value);
-		else if (value instanceof Error) redactSecretsInError(value, secrets, secretParameters, depth + 1);
-		else record[key] = redactSecretsInData(value, secrets, secretParameters);
+		else if (value instanceof Error) record[key] = seen.size >= MAX_ERRORS_WALKED ? REDACTED : redactError(value, rules, seen);
+		else record[key] = redactValue(value, rules);
 	}
 	return error;
 }

@@ -254,13 +254,17 @@ function callBlocked(call: CallObservation, needsAnswer: boolean): { why: string
 
 function callerInput(observations: Observations): Finding {
 	const base = { id: 'caller-input-fields', unknown: "The field names of a caller's answer (keys, speech) in Piopiy's post" };
-	const copes = 'reads several names (mapping/answer.ts) and keeps the post as it came';
+	const copes = 'reads several names (interactive/post.ts) and keeps the post as it came';
 	const call = observations.call;
 	const blocked = callBlocked(call, true);
 	if (blocked || !call.placed || !call.answer) return notChecked(base, blocked?.why ?? 'no answer', blocked?.kind ?? 'blocked', copes);
 	const body = call.answer.body;
 	const reading = nodeReadsPost(body, idIn(call.exchange.reply?.body));
 	const observed = `${call.answer.method} ${keysOf(body)}`;
+	if (reading.decision === 'failed' || reading.decision === 'callEnded' || reading.decision === 'unknownStatus') {
+		// The node counts no keys or words from a post that says the call failed or ended.
+		return { ...base, observed, agrees: '?', node: `the node reads "${reading.decision}" (${reading.rule}): if you pressed a key or spoke, say so in the issue` };
+	}
 	if (reading.keys !== null || reading.speech !== null) {
 		const read = [reading.keys !== null ? `keys "${reading.keys}"` : '', reading.speech !== null ? `speech "${short(reading.speech, 30)}"` : '']
 			.filter(Boolean)

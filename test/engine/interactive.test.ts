@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { runPiopiyNode } from '../support/engine';
 import { CALL_ID, everythingSeen } from '../support/fixtures';
 import { PiopiyTestServer } from '../support/piopiyServer';
-import { postAnswer, timeOut } from '../support/waiting';
+import { postAnswer, questionIn, resealed, timeOut } from '../support/waiting';
 
 const server = new PiopiyTestServer();
 beforeAll(async () => server.start());
@@ -83,8 +83,23 @@ describe('Call → Ask and Wait for Input', () => {
 		const url = resultUrl();
 		// n8n's waiting-webhook URL of this execution, under the node's ID, naming the call asked.
 		expect(url.pathname).toBe(`/webhook-waiting/${EXECUTION_ID}/piopiy`);
-		expect(url.searchParams.get('call_id')).toBe(CALL_ID);
 		expect(url.searchParams.get('piopiy_check')).toMatch(/^[0-9a-f]{64}$/);
+		// The question record, sealed: what the answer will be judged against, made once.
+		expect(questionIn(url)).toEqual({
+			v: 1,
+			operation: 'askAndWait',
+			kind: 'input',
+			approveKey: null,
+			declineKey: null,
+			finishKey: '#',
+			askId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+			executionId: EXECUTION_ID,
+			nodeId: 'piopiy',
+			runIndex: 0,
+			callId: CALL_ID,
+			agentReview: false,
+			waitLimitMs: 120_000,
+		});
 		// The execution waits, for the wait limit (2 minutes).
 		const waitTill = result.run.waitTill as Date;
 		expect(waitTill.getTime()).toBeGreaterThanOrEqual(before + 120_000);
@@ -100,7 +115,17 @@ describe('Call → Ask and Wait for Input', () => {
 		expect(resumed?.error).toBeUndefined();
 		expect(resumed?.items).toEqual([
 			{
-				json: { answered: true, outcome: 'answered', digits: '1', speech: null, call_id: CALL_ID, response: body },
+				json: {
+					answered: true,
+					outcome: 'answered',
+					digits: '1',
+					speech: null,
+					text: '1',
+					call_id: CALL_ID,
+					question: { kind: 'input', askId: questionIn(resultUrl()).askId, runIndex: 0, finishKey: '#' },
+					decidedBy: 'keys or words',
+					response: body,
+				},
 				pairedItem: { item: 0 },
 			},
 		]);
@@ -125,7 +150,7 @@ describe('Call → Ask and Wait for Input', () => {
 		const waiting = await runAsk();
 		const body = { call_id: CALL_ID, status: 'no_input', digits: '1' };
 		const { resumed } = await postAnswer(waiting, resultUrl(), body);
-		expect(resumed?.items[0].json).toEqual({ answered: false, outcome: 'noAnswer', digits: null, speech: null, call_id: CALL_ID, response: body });
+		expect(resumed?.items[0].json).toMatchObject({ answered: false, outcome: 'noAnswer', digits: null, speech: null, text: null, call_id: CALL_ID, response: body });
 	});
 
 	test('speech is read as well, from the names Piopiy may use', async () => {
@@ -147,7 +172,11 @@ describe('Call → Ask and Wait for Input', () => {
 		['without the check', (url: URL) => url.searchParams.delete('piopiy_check')],
 		['with a wrong check', (url: URL) => url.searchParams.set('piopiy_check', 'f'.repeat(64))],
 		['for another execution', (url: URL) => (url.pathname = url.pathname.replace(`/${EXECUTION_ID}/`, '/4712/'))],
-		['with the check of another call', (url: URL) => url.searchParams.set('call_id', '0f0e0d0c-0b0a-4908-8706-050403020100')],
+		['with the question of another call under the same check', (url: URL) => url.searchParams.set('piopiy_q', resealed(url, 'another token', { callId: '0f0e0d0c-0b0a-4908-8706-050403020100' }).searchParams.get('piopiy_q') as string)],
+		['with a check that is not ASCII', (url: URL) => url.searchParams.set('piopiy_check', `é${'f'.repeat(63)}`)],
+		['with a check of the wrong length', (url: URL) => url.searchParams.set('piopiy_check', 'f'.repeat(65))],
+		['with an empty check', (url: URL) => url.searchParams.set('piopiy_check', '')],
+		['without the question', (url: URL) => url.searchParams.delete('piopiy_q')],
 	])('a post %s is refused with 401 and the execution keeps waiting', async (_, forge) => {
 		const waiting = await runAsk();
 		const forged = resultUrl();
@@ -163,8 +192,8 @@ describe('Call → Ask and Wait for Input', () => {
 		const again = await runAsk();
 		const [earlier, later] = [resultUrl(0), resultUrl(1)];
 		// Same execution, node and call; a new ask ID per wait.
-		expect(later.searchParams.get('call_id')).toBe(earlier.searchParams.get('call_id'));
-		expect(later.searchParams.get('piopiy_ask')).not.toBe(earlier.searchParams.get('piopiy_ask'));
+		expect(questionIn(later).callId).toBe(questionIn(earlier).callId);
+		expect(questionIn(later).askId).not.toBe(questionIn(earlier).askId);
 		const late = await postAnswer(again, earlier, { digits: '1' });
 		expect(late.reply).toEqual({ status: 409, body: { error: 'This input answers an earlier question of this node; the execution keeps waiting' } });
 		expect(late.resumed).toBeUndefined();
@@ -179,7 +208,17 @@ describe('Call → Ask and Wait for Input', () => {
 		expect(run.status).toBe('success');
 		expect(items).toEqual([
 			{
-				json: { answered: false, outcome: 'noAnswer', digits: null, speech: null, call_id: CALL_ID, waitedMinutes: 2, askId: resultUrl().searchParams.get('piopiy_ask') },
+				json: {
+					answered: false,
+					outcome: 'noAnswer',
+					digits: null,
+					speech: null,
+					text: null,
+					waitedMinutes: 2,
+					call_id: CALL_ID,
+					askId: questionIn(resultUrl()).askId,
+					question: { kind: 'input', askId: questionIn(resultUrl()).askId, runIndex: 0, finishKey: '#' },
+				},
 				pairedItem: { item: 0 },
 			},
 		]);
@@ -192,15 +231,17 @@ describe('Call → Ask and Wait for Input', () => {
 		const outputs = run.data.resultData.runData.Piopiy.at(-1)?.data?.main;
 		expect(outputs?.[0]).toEqual([]);
 		expect(outputs?.[1]).toEqual([
-			{ json: { error: 'Nobody answered within 2 minutes (Ask and Wait for Input)', message: 'noAnswer' }, pairedItem: { item: 0 } },
+			expect.objectContaining({ json: { error: 'Nobody answered within 2 minutes (Ask and Wait for Input)' }, pairedItem: expect.objectContaining({ item: 0 }) }),
 		]);
 	});
 
-	test('with "Output an Error Item" the stored item holds no ask ID: the answer to this wait still resumes, a forged check does not', async () => {
+	test('with "Output an Error Item" the stored item keeps the ask ID: another wait\'s question gets 409, a forged check 401, the answer to this wait resumes', async () => {
 		const waiting = await runAskWithErrorItem();
 		const forged = resultUrl();
-		forged.searchParams.set('piopiy_ask', '00000000-0000-4000-8000-000000000000');
+		forged.searchParams.set('piopiy_check', 'f'.repeat(64));
 		expect((await postAnswer(waiting, forged, { digits: '1' })).reply.status).toBe(401);
+		const earlier = resealed(resultUrl(), server.credentials().apiToken as string, { askId: '00000000-0000-4000-8000-000000000000' });
+		expect((await postAnswer(waiting, earlier, { digits: '1' })).reply.status).toBe(409);
 		const { reply, resumed } = await postAnswer(waiting, resultUrl(), { digits: '1' });
 		expect(reply.status).toBe(200);
 		expect(resumed?.items[0].json).toMatchObject({ answered: true, digits: '1', call_id: CALL_ID });
@@ -301,7 +342,7 @@ describe('Call → Call and Ask (sendAndWait)', () => {
 		['with a wrong check', (url: URL) => url.searchParams.set('piopiy_check', 'f'.repeat(64))],
 		['for another node', (url: URL) => (url.pathname = url.pathname.replace(/\/piopiy$/, '/another-node'))],
 		['for another execution', (url: URL) => (url.pathname = url.pathname.replace(`/${EXECUTION_ID}/`, '/4712/'))],
-		['with another ask ID', (url: URL) => url.searchParams.set('piopiy_ask', '00000000-0000-4000-8000-000000000000')],
+		['with another question under the same check', (url: URL) => url.searchParams.set('piopiy_q', resealed(url, 'another token', { approveKey: '7' }).searchParams.get('piopiy_q') as string)],
 	])('a post %s is refused with 401, the execution keeps waiting (the node checks, not only n8n\'s signature)', async (_, forge) => {
 		const waiting = await runCallAndAsk();
 		const forged = resultUrl();
@@ -342,7 +383,9 @@ describe('Call → Call and Ask (sendAndWait)', () => {
 		[{ value: '1' }, 'otherInput', true],
 		[{ dtmf: '12' }, 'otherInput', true],
 		[{ status: 'timeout', digits: '1' }, 'noAnswer', false],
-		[{ digits: '#' }, 'noAnswer', true],
+		[{ digits: '#' }, 'noAnswer', false],
+		[{ status: 'hung_up', dtmf: '1' }, 'callEnded', false],
+		[{ success: false, digits: '1' }, 'failed', false],
 		[{ digits: 1 }, 'approved', true],
 		[{ type: 'dtmf', value: '1' }, 'approved', true],
 	])('only the approve key in a field known to carry keys approves: %j → %s', async (body, decision, answered) => {
@@ -350,7 +393,7 @@ describe('Call → Call and Ask (sendAndWait)', () => {
 		const { reply, resumed } = await postAnswer(waiting, resultUrl(), body);
 		expect(reply.status).toBe(200);
 		expect(resumed?.items[0].json).toMatchObject({ approved: decision === 'approved', decision, answered, response: body });
-		expect(resumed?.items[0].json.outcome).toBe(answered ? 'answered' : 'noAnswer');
+		expect(resumed?.items[0].json.outcome).toBe(answered ? 'answered' : decision);
 	});
 
 	test.each([
@@ -370,3 +413,106 @@ describe('Call → Call and Ask (sendAndWait)', () => {
 		expect(server.requests).toHaveLength(0);
 	});
 });
+
+describe('issue 26: the answer counts only against the question that was asked', () => {
+	const token = () => server.credentials().apiToken as string;
+	async function runCallAndAsk(parameters: object, items?: IDataObject[], onError?: 'continueErrorOutput') {
+		return await runPiopiyNode({
+			parameters: callAndAsk(parameters),
+			credentials: server.credentials(),
+			executionId: EXECUTION_ID,
+			...(items ? { items } : {}),
+			...(onError ? { onError } : {}),
+		});
+	}
+	const spoken = (index = 0) => (server.requests[index].body as { pipeline: Array<{ prompt: { say: string } }> }).pipeline[0].prompt.say;
+
+	test('keys set by expression, per item: "Press 9" is heard, then 1 approves nothing and 9 approves', async () => {
+		const waiting = await runCallAndAsk({ approveKey: '={{ $json.approveKey }}', declineKey: '={{ $json.declineKey }}' }, [{ approveKey: '9', declineKey: '3' }]);
+		expect(spoken()).toBe('Refund 120 euros to order 5521? Press 9 to approve, or 3 to decline.');
+		expect(questionIn(resultUrl())).toMatchObject({ kind: 'approval', approveKey: '9', declineKey: '3' });
+		const one = await postAnswer(waiting, resultUrl(), { digits: '1' });
+		expect(one.resumed?.items[0].json).toMatchObject({ approved: false, decision: 'otherInput', question: { approveKey: '9', declineKey: '3' } });
+		const three = await postAnswer(waiting, resultUrl(), { digits: '3' });
+		expect(three.resumed?.items[0].json).toMatchObject({ approved: false, decision: 'declined' });
+		const nine = await postAnswer(waiting, resultUrl(), { digits: '9' });
+		expect(nine.resumed?.items[0].json).toMatchObject({ approved: true, decision: 'approved', decidedBy: 'exactly the approve key, no sign of failure' });
+	});
+
+	test('Response Type set by expression: a Free Text question answered "1#" is the text "1", never an approval', async () => {
+		const waiting = await runCallAndAsk({ answerType: '={{ $json.kind }}' }, [{ kind: 'freeText' }]);
+		expect(questionIn(resultUrl()).kind).toBe('freeText');
+		const { resumed } = await postAnswer(waiting, resultUrl(), { digits: '1#' });
+		expect(resumed?.items[0].json).toMatchObject({ answered: true, text: '1' });
+		expect(resumed?.items[0].json).not.toHaveProperty('approved');
+	});
+
+	test('"Output an Error Item" in a loop: the late answer to the earlier question gets 409; this wait\'s answer resumes', async () => {
+		await runCallAndAsk({ noAnswer: 'error' }, undefined, 'continueErrorOutput');
+		const again = await runCallAndAsk({ noAnswer: 'error' }, undefined, 'continueErrorOutput');
+		const late = await postAnswer(again, resultUrl(0), { digits: '1' });
+		expect(late.reply).toEqual({ status: 409, body: { error: 'This input answers an earlier question of this node; the execution keeps waiting' } });
+		expect(late.resumed).toBeUndefined();
+		const own = await postAnswer(again, resultUrl(1), { digits: '1' });
+		expect(own.resumed?.items[0].json).toMatchObject({ approved: true, call_id: questionIn(resultUrl(1)).callId ?? expect.any(String) });
+	});
+
+	test('a question of the same execution and node, sealed for another ask, gets 409 (the binding is the record, not only the seal)', async () => {
+		const waiting = await runCallAndAsk({});
+		const other = resealed(resultUrl(), token(), { askId: '00000000-0000-4000-8000-000000000000' });
+		expect((await postAnswer(waiting, other, { digits: '1' })).reply.status).toBe(409);
+	});
+
+	test.each<[string, unknown, Record<string, unknown> | undefined, number]>([
+		['a check that is an array', { digits: '1' }, { piopiy_check: ['f'.repeat(64)] }, 401],
+		['a check that is not ASCII', { digits: '1' }, { piopiy_check: `é${'0'.repeat(63)}` }, 401],
+		['a body nested 50 deep', nestedBody(50), undefined, 413],
+		['a huge body', { digits: '1', padding: 'x'.repeat(100_000) }, undefined, 413],
+		['a body that is not a JSON object', 'digits=1', undefined, 415],
+		['an array body', [{ digits: '1' }], undefined, 415],
+	])('%s: refused (4xx), the wait goes on, and the real answer still resumes it', async (_, body, query, status) => {
+		const waiting = await runCallAndAsk({});
+		const url = resultUrl();
+		const forged = query ? { ...Object.fromEntries(url.searchParams), ...query } : undefined;
+		const refused = await postAnswer(waiting, url, body, forged);
+		expect(refused.reply.status).toBe(status);
+		expect(refused.returned.workflowData).toBeUndefined();
+		const real = await postAnswer(waiting, url, { digits: '1' });
+		expect(real.resumed?.items[0].json).toMatchObject({ approved: true });
+	});
+
+	test('a text/plain post, which n8n hands over as {}, is refused (415), not read as an empty answer', async () => {
+		const waiting = await runCallAndAsk({});
+		const refused = await postAnswer(waiting, resultUrl(), {}, undefined, { 'content-type': 'text/plain' });
+		expect(refused.reply.status).toBe(415);
+		expect(refused.returned.workflowData).toBeUndefined();
+		const json = await postAnswer(waiting, resultUrl(), { digits: '1' }, undefined, { 'content-type': 'application/json; charset=utf-8' });
+		expect(json.resumed?.items[0].json).toMatchObject({ approved: true });
+	});
+
+	test('the kept answer holds no signature, check, token or app secret, in any form Piopiy may echo', async () => {
+		const waiting = await runCallAndAsk({});
+		const url = resultUrl();
+		const [signature, check] = [url.searchParams.get('signature') as string, url.searchParams.get('piopiy_check') as string];
+		const { apiToken, appSecret } = server.credentials() as { apiToken: string; appSecret: string };
+		const body = {
+			digits: '1',
+			on_result: { type: 'url', url: url.toString() },
+			echoed: { headers: { authorization: `Bearer ${apiToken}`, basic: `Basic ${Buffer.from(apiToken).toString('base64')}` } },
+			encoded: encodeURIComponent(url.toString()).toLowerCase(),
+			secret: appSecret,
+			note: `token ${apiToken} and check ${check} and signature ${signature}`,
+		};
+		const { resumed } = await postAnswer(waiting, url, body);
+		expect(resumed?.items[0].json).toMatchObject({ approved: true });
+		const seen = everythingSeen(resumed?.items);
+		for (const secret of [signature, check, apiToken, appSecret, Buffer.from(apiToken).toString('base64')]) expect(seen).not.toContain(secret);
+		expect(seen).not.toMatch(/(signature|piopiy_check)(=|%3d)(?!\[redacted\])/i);
+	});
+});
+
+function nestedBody(depth: number): IDataObject {
+	let value: IDataObject = { digits: '1' };
+	for (let level = 0; level < depth; level++) value = { data: value };
+	return value;
+}

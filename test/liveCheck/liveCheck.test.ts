@@ -370,6 +370,8 @@ describe('--call (in this process)', () => {
 		['names its call and nothing else', {}, 'the node reads "nothing entered" (no keys, no speech)'],
 		['holds what the node cannot read', { result_code: 'x', note: 'hello' }, 'the node reads no keys and no speech in it: Call and Ask would report "other input"'],
 		['holds speech', { speech: 'yes please' }, 'the node reads speech "yes please"'],
+		['says the call ended, with a key beside it', { status: 'hung_up', dtmf: '1' }, 'the node reads "callEnded"'],
+		['says the call failed', { status: 'failed' }, 'the node reads "failed"'],
 	])('a post that %s gets the verdict of the node\'s own reading', async (_name, post, verdict) => {
 		answerWith((question) => ({ call_id: question.callId, ...post }));
 		const port = await freePort();

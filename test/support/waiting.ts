@@ -1,6 +1,5 @@
 import { WebhookContext, WorkflowExecute } from 'n8n-core';
 import type {
-	IDataObject,
 	INode,
 	INodeExecutionData,
 	IRunExecutionData,
@@ -10,6 +9,8 @@ import type {
 } from 'n8n-workflow';
 
 import { Piopiy } from '../../nodes/Piopiy/Piopiy.node.js';
+import type { Question } from '../../nodes/Piopiy/interactive/question';
+import { ANSWER_CHECK_PARAMETER, QUESTION_PARAMETER, sealQuestion } from '../../nodes/Piopiy/interactive/seal';
 import { nodeOutput, type RunResult } from './engine';
 
 /**
@@ -50,9 +51,9 @@ export interface PostReply {
  * A POST of `body` to `url`, the resume URL the node sent (or a forged one). n8n's own checks of the
  * URL (its signature or token) come before this and are proven end to end (test/e2e/interactive.e2e.ts).
  */
-export async function postAnswer(result: RunResult, url: string | URL, body: IDataObject) {
+export async function postAnswer(result: RunResult, url: string | URL, body: unknown, query?: Record<string, unknown>, headers: Record<string, string> = {}) {
 	const target = new URL(url);
-	const query = Object.fromEntries(target.searchParams);
+	query ??= Object.fromEntries(target.searchParams);
 	const { workflow, additionalData, mode } = result.engine;
 	const data = stored(result);
 	const node = workflow.getNode(NODE_NAME) as INode;
@@ -69,7 +70,7 @@ export async function postAnswer(result: RunResult, url: string | URL, body: IDa
 	};
 	const requestAdditionalData = {
 		...additionalData,
-		httpRequest: { method: 'POST', body, query, headers: {}, params: {}, url: `${target.pathname}${target.search}`, originalUrl: `${target.pathname}${target.search}` },
+		httpRequest: { method: 'POST', body, query, headers, params: {}, url: `${target.pathname}${target.search}`, originalUrl: `${target.pathname}${target.search}` },
 		httpResponse: response,
 	} as unknown as IWorkflowExecuteAdditionalData;
 	const piopiy = new Piopiy();
@@ -92,4 +93,22 @@ export async function postAnswer(result: RunResult, url: string | URL, body: IDa
 	resuming.node.disabled = true;
 	resuming.data.main = returned.workflowData as INodeExecutionData[][];
 	return { reply, returned, resumed: await goOn(result, data) };
+}
+
+/** The question record a resume URL carries (interactive/seal.ts), as the node sealed it. */
+export function questionIn(url: string | URL): Question {
+	const sealed = new URL(url).searchParams.get(QUESTION_PARAMETER) ?? '';
+	return JSON.parse(Buffer.from(sealed, 'base64url').toString('utf8')) as Question;
+}
+
+/**
+ * The resume URL with another question sealed in it, made as the node makes it (with the token, so its
+ * seal is valid): for another wait of the same node (another ask ID), another call or other keys.
+ */
+export function resealed(url: string | URL, apiToken: string, change: Partial<Question>): URL {
+	const made = new URL(url);
+	const sealed = sealQuestion({ ...questionIn(made), ...change }, apiToken);
+	made.searchParams.set(QUESTION_PARAMETER, sealed.question);
+	made.searchParams.set(ANSWER_CHECK_PARAMETER, sealed.check);
+	return made;
 }

@@ -61,7 +61,7 @@ describe('module imports', () => {
 
 	test('the import reader sees the node\'s known imports (so the circle check below is not empty)', () => {
 		const node = join(ROOT, 'Piopiy/Piopiy.node.ts');
-		expect(graph.get(node)).toEqual(expect.arrayContaining([join(ROOT, 'Piopiy/actions/router.ts'), join(ROOT, 'Piopiy/actions/waiting.ts')]));
+		expect(graph.get(node)).toEqual(expect.arrayContaining([join(ROOT, 'Piopiy/actions/router.ts'), join(ROOT, 'Piopiy/interactive/waiting.ts')]));
 		expect(findCircle(new Map([['a', ['b']], ['b', ['a']]]))).toEqual(['a', 'b', 'a']);
 	});
 
@@ -70,10 +70,12 @@ describe('module imports', () => {
 		expect(circle?.map((file) => relative(ROOT, file)).join(' → ')).toBeUndefined();
 	});
 
-	test('the resume URL sits below the operations: it imports neither the router nor the registry', () => {
-		const resumeUrl = graph.get(join(ROOT, 'Piopiy/actions/resumeUrl.ts')) ?? [];
-		expect(resumeUrl.map((file) => relative(ROOT, file))).not.toEqual(
-			expect.arrayContaining([expect.stringMatching(/actions\/(router|operations|waiting)\.ts$/)]),
-		);
+	test('the interactive feature\'s parts below the runner import neither the router, the registry nor the waiting runner', () => {
+		for (const part of ['asking', 'items', 'post', 'question', 'request', 'resumeUrl', 'seal']) {
+			const file = join(ROOT, `Piopiy/interactive/${part}.ts`);
+			expect(graph.has(file)).toBe(true);
+			const imports = (graph.get(file) ?? []).map((imported) => relative(ROOT, imported));
+			expect({ part, imports }).toEqual({ part, imports: expect.not.arrayContaining([expect.stringMatching(/(actions\/(router|operations)|interactive\/waiting)\.ts$/)]) });
+		}
 	});
 });

@@ -1,7 +1,7 @@
 import { NodeOperationError, type INode } from 'n8n-workflow';
 
-import { SIGNATURE_PARAMETER } from '../../nodes/Piopiy/actions/resumeUrl';
-import { ANSWER_CHECK_PARAMETER } from '../../nodes/Piopiy/helpers/answerCheck';
+import { SIGNATURE_PARAMETER } from '../../nodes/Piopiy/interactive/resumeUrl';
+import { ANSWER_CHECK_PARAMETER } from '../../nodes/Piopiy/interactive/seal';
 import { MIN_SECRET_LENGTH, REDACTED, RESUME_URL_SECRET_PARAMETERS, redactSecrets, redactSecretsInData, redactSecretsInError } from '../../nodes/shared/redact';
 
 const TOKEN = 'pio_live_3f2b8c1e9a4d4e7fb1c25d6e';
@@ -142,5 +142,58 @@ describe('redactSecretsInError', () => {
 	test('anything that is not an error comes back as it was', () => {
 		expect(redactSecretsInError('plain text', [TOKEN])).toBe('plain text');
 		expect(redactSecretsInError(undefined, [TOKEN])).toBeUndefined();
+	});
+});
+
+describe('issue 26: the one redaction walker catches every form a secret may come back in', () => {
+	const check = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2';
+	const secretWithSymbols = 'pio/sec+ret=value:1234';
+
+	test('a Basic credential carrying the token, and the token in base64 alone', () => {
+		const basic = Buffer.from(`user:${TOKEN}`).toString('base64');
+		const alone = Buffer.from(TOKEN).toString('base64');
+		const data = redactSecretsInData({ headers: { Auth: `Basic ${basic}` }, echo: `token ${alone}` }, [TOKEN]);
+		expect(JSON.stringify(data)).not.toContain(basic);
+		expect(JSON.stringify(data)).not.toContain(alone);
+		expect(data.headers.Auth).toBe(`Basic ${REDACTED}`);
+		// Prose is left alone.
+		expect(redactSecretsInData({ plan: 'Basic information' }, [TOKEN])).toEqual({ plan: 'Basic information' });
+	});
+
+	test('lower-case percent-encoding of a secret, and of a resume URL\'s parameters', () => {
+		const lower = encodeURIComponent(secretWithSymbols).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+		expect(lower).not.toBe(encodeURIComponent(secretWithSymbols));
+		expect(JSON.stringify(redactSecretsInData({ echo: `x=${lower}&y=1` }, [secretWithSymbols]))).not.toContain(lower);
+		const echoed = encodeURIComponent(`https://n8n/webhook-waiting/1/n?piopiy_check=${check}`).toLowerCase();
+		expect(JSON.stringify(redactSecretsInData({ echoed }, [], RESUME_URL_SECRET_PARAMETERS))).not.toContain(check);
+	});
+
+	test('Buffers: a secret inside is redacted, a Buffer without one is kept as it is', () => {
+		const data = redactSecretsInData({ raw: Buffer.from(`{"token":"${TOKEN}"}`), clean: Buffer.from('hello') }, [TOKEN]);
+		expect(Buffer.isBuffer(data.raw)).toBe(true);
+		expect(data.raw.toString()).not.toContain(TOKEN);
+		expect(data.clean.toString()).toBe('hello');
+	});
+
+	test('Errors nested in plain objects, and long cause chains', () => {
+		const nested = redactSecretsInData({ failure: new Error(`failed with ${TOKEN}`) }, [TOKEN]);
+		expect(nested.failure.message).not.toContain(TOKEN);
+		let chain = new Error(`root ${TOKEN}`);
+		for (let link = 0; link < 200; link++) chain = Object.assign(new Error(`link ${link}`), { cause: chain });
+		const redacted = redactSecretsInError(chain, [TOKEN]);
+		const seen: string[] = [];
+		for (let error: unknown = redacted; error instanceof Error; error = (error as Error & { cause?: unknown }).cause) seen.push(error.message);
+		expect(seen.join('\n')).not.toContain(TOKEN);
+		// A chain beyond what is walked ends in `[redacted]`, never in the secret.
+		expect(JSON.stringify(seen)).not.toContain(TOKEN);
+		const circular = new Error(`loop ${TOKEN}`);
+		(circular as Error & { cause?: unknown }).cause = circular;
+		expect(redactSecretsInError(circular, [TOKEN]).message).not.toContain(TOKEN);
+	});
+
+	test('a body nested far deeper than any reply is replaced whole, without overflowing the stack', () => {
+		let deep: Record<string, unknown> = { token: TOKEN };
+		for (let level = 0; level < 10_000; level++) deep = { data: deep };
+		expect(JSON.stringify(redactSecretsInData(deep, [TOKEN]), (_, value) => value)).not.toContain(TOKEN);
 	});
 });

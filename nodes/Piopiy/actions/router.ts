@@ -12,6 +12,7 @@ import { describeStoppedRun, replyId, type ItemOutcome, type StoppedRunReport } 
 import { PiopiyRequestError, sendPiopiyRequest } from '../transport/request';
 import type { PiopiyCredentials, PiopiyRequest } from '../transport/types';
 import { findOperation } from './operations';
+import type { PiopiyOperation } from './types';
 import { rememberRun, repeatedRunRefusal, ToolCallLedger } from './runGuards';
 import { readExecutionSettings } from './settings';
 
@@ -56,9 +57,10 @@ async function forEachConcurrently(
 /**
  * Runs the chosen operation for every input item. Bad input in any item sends nothing unless
  * "Continue On Fail" is on; then each item gets exactly one output item, in input order, paired to
- * its input.
+ * its input. `prepare`, when given, builds the items' requests in place of the operation's own (the
+ * waiting operations keep what they asked: interactive/waiting.ts).
  */
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function router(this: IExecuteFunctions, prepare?: PiopiyOperation['prepare']): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operationName = this.getNodeParameter('operation', 0) as string;
@@ -85,7 +87,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	/** The item's request, or undefined when its input is bad (recorded in `results`, or thrown). */
 	const prepareItem = (itemIndex: number): PiopiyRequest | undefined => {
 		try {
-			const request = operation.prepare.call(this, itemIndex, credentials);
+			const request = (prepare ?? operation.prepare).call(this, itemIndex, credentials);
 			// The run guards above judged by the operation's effect; a request that acts otherwise would
 			// slip past them (a mapping changed without its operation).
 			if (request.effect !== operation.effect) {

@@ -22,7 +22,7 @@ export interface PiopiyOperation {
 	/** Reads and checks the item's parameters; throws InvalidFieldError before anything is sent. */
 	prepare(this: IExecuteFunctions, itemIndex: number, credentials: PiopiyCredentials): PiopiyRequest;
 	/**
-	 * The operation asks the caller and waits for the answer in the same execution (actions/waiting.ts):
+	 * The operation asks the caller and waits for the answer in the same execution (interactive/waiting.ts):
 	 * the request is sent as any other, then the execution waits.
 	 */
 	waitsForAnswer?: boolean;

@@ -2,9 +2,10 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { callIdField } from '../../descriptions/appCall.description';
 import { questionFields, waitFields } from '../../descriptions/interactive.description';
-import { ASK_AND_WAIT_NAME, buildAskRequest, type QuestionUi } from '../../mapping/interactive';
-import { readParameters, type PiopiyOperation } from '../types';
-import { ASK_AND_WAIT_OPERATION, resumeUrlFor } from '../resumeUrl';
+import { askFor } from '../../interactive/asking';
+import { ASK_AND_WAIT_OPERATION } from '../../interactive/question';
+import { ASK_AND_WAIT_NAME } from '../../interactive/request';
+import type { PiopiyOperation } from '../types';
 
 const show = { resource: ['call'], operation: [ASK_AND_WAIT_OPERATION] };
 
@@ -14,6 +15,7 @@ const description: INodeProperties[] = [
 	...waitFields(show),
 ];
 
+/** The entry in the registry; asking and waiting are the interactive feature's (nodes/Piopiy/interactive). */
 export const callAskAndWait: PiopiyOperation = {
 	summary: {
 		name: ASK_AND_WAIT_NAME,
@@ -25,19 +27,6 @@ export const callAskAndWait: PiopiyOperation = {
 	description,
 	waitsForAnswer: true,
 	prepare(itemIndex, credentials) {
-		const ui = readParameters(this, itemIndex, {
-			callId: '',
-			promptType: 'file',
-			promptFileName: '',
-			promptText: '',
-			promptLanguage: '',
-			promptVoiceId: '',
-			promptSpeed: 1,
-			inputModes: ['dtmf'],
-			dtmfSettings: {},
-			retries: {},
-		});
-		const { url } = resumeUrlFor(this, credentials);
-		return buildAskRequest(ui as QuestionUi & { callId: unknown }, url);
+		return askFor(this, itemIndex, credentials).request;
 	},
 };

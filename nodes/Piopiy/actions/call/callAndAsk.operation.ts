@@ -2,15 +2,16 @@ import { SEND_AND_WAIT_OPERATION, type INodeProperties } from 'n8n-workflow';
 
 import { appCallFields } from '../../descriptions/appCall.description';
 import { approvalFields, waitFields } from '../../descriptions/interactive.description';
-import { CALL_AND_ASK_NAME, buildCallAndAskRequest, type ApprovalUi } from '../../mapping/interactive';
-import { readParameters, type PiopiyOperation } from '../types';
-import { resumeUrlFor } from '../resumeUrl';
+import { askFor } from '../../interactive/asking';
+import { CALL_AND_ASK_NAME } from '../../interactive/request';
+import type { PiopiyOperation } from '../types';
 
 // The value `sendAndWait` is what makes n8n offer the node to its AI Agent as a human-review tool.
 const show = { resource: ['call'], operation: [SEND_AND_WAIT_OPERATION] };
 
 const description: INodeProperties[] = [...appCallFields({ show }), ...approvalFields(show), ...waitFields(show)];
 
+/** The entry in the registry; asking and waiting are the interactive feature's (nodes/Piopiy/interactive). */
 export const callCallAndAsk: PiopiyOperation = {
 	summary: {
 		name: CALL_AND_ASK_NAME,
@@ -22,20 +23,6 @@ export const callCallAndAsk: PiopiyOperation = {
 	description,
 	waitsForAnswer: true,
 	prepare(itemIndex, credentials) {
-		const ui = readParameters(this, itemIndex, {
-			callerId: '',
-			toNumber: '',
-			appId: '',
-			message: '',
-			promptLanguage: '',
-			promptVoiceId: '',
-			promptSpeed: 1,
-			answerType: 'approval',
-			approveKey: '1',
-			declineKey: '2',
-			sayKeys: true,
-		});
-		const { url } = resumeUrlFor(this, credentials);
-		return buildCallAndAskRequest(ui as unknown as ApprovalUi, url, credentials.appId);
+		return askFor(this, itemIndex, credentials).request;
 	},
 };

@@ -1,15 +1,15 @@
-import { InvalidFieldError } from '../helpers/errors';
 import { requireNumber, requireText } from '../helpers/validate';
 import type { PiopiyRequest } from '../transport/types';
-import { APPROVAL_KEY_EXPECTED, approvalKeysProblem } from './answer';
-import { buildPcmoCallRequest, type AppCallUi } from './appCalls';
-import { buildTransferRequest } from './callControl';
-import type { PipelineActionUi, PromptUi } from './pipeline';
+import { buildPcmoCallRequest, type AppCallUi } from '../mapping/appCalls';
+import { buildTransferRequest } from '../mapping/callControl';
+import type { PipelineActionUi, PromptUi } from '../mapping/pipeline';
+import type { Question } from './question';
 
 /**
  * Requests of the operations that ask and wait: one Play and Get Input whose result goes to this
  * execution's resume URL, sent with the pipeline builder's own checks (so the same rules hold as for
- * a Play and Get Input typed into a Transfer).
+ * a Play and Get Input typed into a Transfer). What the answer is judged against comes from the
+ * question record, so the person hears the keys that will be checked.
  */
 
 /** The operations' names in the editor; messages about their question's fields start with them. */
@@ -33,28 +33,19 @@ export interface ApprovalUi extends AppCallUi {
 	promptLanguage?: unknown;
 	promptVoiceId?: unknown;
 	promptSpeed?: unknown;
-	/** Response Type: `approval` (one key, the default) or `freeText` (words, spoken or keyed). */
-	answerType?: unknown;
-	approveKey: unknown;
-	declineKey: unknown;
 	sayKeys?: unknown;
 }
 
 /**
- * Free Text: speech first, keys as well (a person in a noisy place may key in a number), ended by #.
- * Piopiy publishes no speech settings for Play and Get Input (CONTRACT.md), so none are sent.
+ * Free Text: speech first, keys as well (a person in a noisy place may key in a number), ended by the
+ * finish key. Piopiy publishes no speech settings for Play and Get Input (CONTRACT.md), so none are sent.
  */
-const FREE_TEXT_INPUT: Pick<QuestionUi, 'inputModes' | 'dtmfSettings'> = {
-	inputModes: ['speech', 'dtmf'],
-	dtmfSettings: { minDigits: 1, finishOnKey: '#' },
-};
+function freeTextInput(question: Question): Pick<QuestionUi, 'inputModes' | 'dtmfSettings'> {
+	return { inputModes: ['speech', 'dtmf'], dtmfSettings: { minDigits: 1, finishOnKey: question.finishKey } };
+}
 
-function approvalInput(ui: ApprovalUi, message: string): Pick<QuestionUi, 'promptText' | 'inputModes' | 'dtmfSettings'> {
-	const badKey = approvalKeysProblem(ui.approveKey, ui.declineKey);
-	if (badKey) {
-		throw new InvalidFieldError(badKey, badKey === 'Approve Key' ? ui.approveKey : ui.declineKey, APPROVAL_KEY_EXPECTED);
-	}
-	const keys = `Press ${String(ui.approveKey)} to approve, or ${String(ui.declineKey)} to decline.`;
+function approvalInput(ui: ApprovalUi, question: Question, message: string): Pick<QuestionUi, 'promptText' | 'inputModes' | 'dtmfSettings'> {
+	const keys = `Press ${String(question.approveKey)} to approve, or ${String(question.declineKey)} to decline.`;
 	return {
 		promptText: ui.sayKeys === false ? message : `${message} ${keys}`,
 		inputModes: ['dtmf'],
@@ -63,21 +54,17 @@ function approvalInput(ui: ApprovalUi, message: string): Pick<QuestionUi, 'promp
 }
 
 /** Call and Ask: a PCMO call whose pipeline speaks the message and takes one key, or the person's words. */
-export function buildCallAndAskRequest(ui: ApprovalUi, resumeUrl: string, credentialAppId?: string): PiopiyRequest {
+export function buildCallAndAskRequest(ui: ApprovalUi, question: Question, resumeUrl: string, credentialAppId?: string): PiopiyRequest {
 	const message = requireText(`${CALL_AND_ASK_NAME} → Message`, ui.message);
-	const answerType = ui.answerType ?? 'approval';
-	if (answerType !== 'approval' && answerType !== 'freeText') {
-		throw new InvalidFieldError('Response Type', answerType, '"approval" or "freeText"');
-	}
-	const input = answerType === 'freeText' ? { promptText: message, ...FREE_TEXT_INPUT } : approvalInput(ui, message);
-	const question: QuestionUi = {
+	const input = question.kind === 'freeText' ? { promptText: message, ...freeTextInput(question) } : approvalInput(ui, question, message);
+	const asked: QuestionUi = {
 		promptType: 'say',
 		promptLanguage: ui.promptLanguage,
 		promptVoiceId: ui.promptVoiceId,
 		promptSpeed: ui.promptSpeed ?? 1,
 		...input,
 	};
-	const pipeline = { actions: [askAction(question, resumeUrl)] };
+	const pipeline = { actions: [askAction(asked, resumeUrl)] };
 	return buildPcmoCallRequest({ ...ui, pipeline, actionPlace: CALL_AND_ASK_NAME }, credentialAppId);
 }
 
