@@ -10,6 +10,7 @@ import { InvalidFieldError, describeReceived, joinSentences } from '../helpers/e
 import { dataRedactor, redactSecrets } from '../../shared/redact';
 import { describeStoppedRun, replyId, type ItemOutcome, type StoppedRunReport } from '../helpers/runRecord';
 import { ACCOUNTS } from '../transport/accounts';
+import { RateLimiter } from '../transport/rateLimiter';
 import { PiopiyRequestError, sendPiopiyRequest } from '../transport/request';
 import type { PiopiyCredentials, PiopiyRequest } from '../transport/types';
 import { findOperation } from './operations';
@@ -110,8 +111,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// Until the run ends by itself, it counts as one that may have acted (it may be cancelled or crash).
 	rememberRun(this, operation.effect !== 'repeatable');
 
-	// The account's lease: held until every item has settled, given back however the run ends.
+	// The account's lease: held until every item has settled, given back however the run ends. What
+	// the account has taught (Piopiy's limit) is shared with every run on it; the cap and the pace
+	// are this run's own.
 	const lease = ACCOUNTS.lease(credentials);
+	const rateLimiter = new RateLimiter({
+		capPerSecond: settings.capPerSecond,
+		concurrency: settings.concurrency,
+		account: lease.account.limiter,
+	});
+	const transport = { ...settings, rateLimiter };
 	try {
 		await forEachConcurrently(items.length, settings.concurrency, async (itemIndex) => {
 			// A stopped execution does not stop the node's code: start nothing more, and say so.
@@ -127,7 +136,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				return continueOnFail;
 			}
 			try {
-				const reply = await sendPiopiyRequest(this, request, credentials, settings, itemIndex);
+				const reply = await sendPiopiyRequest(this, request, credentials, transport, itemIndex);
 				const json = redactReply(operation.toOutput ? operation.toOutput(reply) : reply);
 				results[itemIndex] = { json, pairedItem: { item: itemIndex } };
 				toolCalls?.record(request, replyId(reply));
@@ -140,6 +149,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			}
 		});
 	} finally {
+		rateLimiter.close();
 		lease.release();
 	}
 

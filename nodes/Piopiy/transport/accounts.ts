@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 
 import { MONOTONIC_CLOCK, type Clock } from './clock';
-import { RateLimiter } from './rateLimiter';
+import { AccountLimiter } from './rateLimiter';
 
 /**
  * What an n8n process knows about each Piopiy account, shared by every execution that uses it: the
@@ -38,7 +38,7 @@ export function accountKey(credentials: AccountCredentials): string {
  */
 export class Account {
 	/** What has been learned about Piopiy's limit for this account, shared by every run. */
-	readonly limiter: RateLimiter;
+	readonly limiter: AccountLimiter;
 	/** Leases taken and not yet released: an account in use is never forgotten. */
 	leases = 0;
 	/** When a lease was last taken or released, on the registry's clock. */
@@ -48,7 +48,7 @@ export class Account {
 		readonly key: string,
 		readonly clock: Clock,
 	) {
-		this.limiter = new RateLimiter({ capPerSecond: 0, concurrency: 1, clock });
+		this.limiter = new AccountLimiter(clock);
 		this.lastUsedAt = clock.now();
 	}
 }
