@@ -88,7 +88,7 @@ describe("one account's limiter, shared by the runs on it", () => {
 		const first = registry.lease(credentials);
 		const firstRun = runOn(first.account.limiter);
 		await acceptInTurn(firstRun, 10);
-		clock.t += 5000;
+		clock.t += 1100;
 		const burst = await Promise.all(Array.from({ length: 6 }, async () => await firstRun.waitForTurn()));
 		burst.slice(0, 5).forEach((turn) => firstRun.recordAnswer(turn!, 'accepted'));
 		firstRun.recordAnswer(burst[5]!, 'refused');
@@ -138,7 +138,7 @@ describe("one account's limiter, shared by the runs on it", () => {
 		const order: string[] = [];
 		// The limit learned: 2 a window.
 		await acceptInTurn(campaign, 10);
-		clock.t += 5000;
+		clock.t += 1100;
 		const burst = await Promise.all(Array.from({ length: 3 }, async () => await campaign.waitForTurn()));
 		burst.slice(0, 2).forEach((turn) => campaign.recordAnswer(turn!, 'accepted'));
 		campaign.recordAnswer(burst[2]!, 'refused');

@@ -36,12 +36,13 @@ async function lane(
 
 /**
  * The careful start, through with no limit found: thirty requests one after another, each accepted
- * (each a round of its own, so the window's places grow to 62), then a quiet while so none of them
- * counts any more. A burst of up to 62 may then go at once.
+ * (each a round of its own, so the window's places grow to 62), then a window's wait so none of them
+ * holds a place any more (a longer quiet while would start the careful start again). A burst of up
+ * to 62 may then go at once.
  */
 async function openUp(rateLimiter: RateLimiter, clock: ReturnType<typeof fakeClock>) {
 	await lane(rateLimiter, clock, 30, { roundTripMs: 0 });
-	clock.t += 5000;
+	clock.t += 1100;
 }
 
 /** Twenty requests accepted in one burst, then one refused: Piopiy allows 20 a second. */

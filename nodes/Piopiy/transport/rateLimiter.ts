@@ -309,6 +309,8 @@ export class AccountLimiter {
 	private placeFreeAt(now: number): number {
 		this.forgetOld(now);
 		this.probe(now);
+		// Quiet for a while with no limit learned: what was accepted then says little of a burst now.
+		if (this.perWindow === undefined && this.entries.length === 0) this.startingPerWindow = FIRST_PER_WINDOW;
 		const perWindow = this.perWindow ?? this.startingPerWindow;
 		if (this.entries.length < perWindow) return now;
 		const unanswered = this.recentJitterMs + this.marginMs + WINDOW_MS;
