@@ -27,7 +27,7 @@ const GROWTH_PER_ACCEPTED = 2;
  * limit that was raised, or a share another worker's campaigns have left; each costs one refusal.
  */
 const FIRST_PROBE_AFTER_MS = 3000;
-const LONGEST_PROBE_WAIT_MS = 12_000;
+const LONGEST_PROBE_WAIT_MS = 6000;
 const TRY_WINDOWS = 2;
 /** Refused twice within this long at a count that had held: the count is too high after all. */
 const RECENT_REFUSAL_MS = 10_000;
@@ -366,9 +366,8 @@ export class AccountLimiter {
 		} else if (now - refusedAtCountBefore < RECENT_REFUSAL_MS) {
 			// Refused at the count that held, twice in a short while. Soon after a try was kept, the try held
 			// by luck (at a fixed window's edge a rolling second can hold more than the limit): one fewer.
-			// Otherwise another campaign is taking places: give a fifth back, or a campaign that started
-			// later never gets in (simulated: none of its requests went through while the first ran, with
-			// one fewer).
+			// Otherwise another process (a queue-mode worker) is taking places this one cannot see: give a
+			// fifth back, or its campaigns barely get in while this one's run (docs/measurements.md).
 			const heldByLuck = now - this.keptTryAt < KEPT_TRY_DOUBT_MS;
 			this.perWindow = Math.max(1, heldByLuck ? this.perWindow - 1 : Math.min(this.perWindow - 1, Math.floor(this.perWindow * SHARE_KEPT)));
 		} else {
@@ -383,10 +382,10 @@ export class AccountLimiter {
 
 	/**
 	 * After a quiet while held at the count, tries more a window: one, and twice as many each time a try
-	 * holds for TRY_WINDOWS windows (a share another campaign has left is found in seconds).
+	 * holds for TRY_WINDOWS windows (a share another worker has left is found in seconds).
 	 */
 	private probe(now: number): void {
-		// Only while held at the count lately (in the last window), and since the last change.
+		// Only while held at the count lately (in the last window), for a while, and since the last change.
 		const held = this.heldAt >= this.changedAt && now - this.heldAt <= WINDOW_MS + this.marginMs + this.recentJitterMs;
 		if (this.perWindow === undefined || !held) return;
 		const trying = this.perWindow > this.settledPerWindow;
