@@ -269,24 +269,15 @@ export const simulatedScenarios = (seed: number, jitterMs: number): SimulatedSce
 		jitterMs,
 		seed,
 	},
-	{
-		name: '(q) the same, 2 ms from Piopiy (as in the queue-mode test), started 300 ms apart',
-		server: 'rolling window',
+	...(['rolling window', 'fixed window'] as const).map((server) => ({
+		name: `(q) the same, 2 ms from Piopiy (as in the queue-mode test), started 300 ms apart, ${server}`,
+		server,
 		limitPerSecond: 20,
 		latencyMs: 2,
 		campaigns: onTwoWorkers([0, 1, 2, 3].map((c) => ({ leads: 250, startAtMs: c * 300 }))),
 		jitterMs,
 		seed,
-	},
-	{
-		name: '(q) the same, fixed window',
-		server: 'fixed window',
-		limitPerSecond: 20,
-		latencyMs: 2,
-		campaigns: onTwoWorkers([0, 1, 2, 3].map((c) => ({ leads: 250, startAtMs: c * 300 }))),
-		jitterMs,
-		seed,
-	},
+	})),
 	{
 		name: '(q) two campaigns on 2 workers, 3,000 and 600 leads, the second 2 s later, 2 ms from Piopiy',
 		server: 'rolling window',
