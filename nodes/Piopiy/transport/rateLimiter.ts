@@ -387,8 +387,14 @@ export class AccountLimiter {
 	private probe(now: number): void {
 		// Only while held at the count lately (in the last window), for a while, and since the last change.
 		const held = this.heldAt >= this.changedAt && now - this.heldAt <= WINDOW_MS + this.marginMs + this.recentJitterMs;
-		if (this.perWindow === undefined || !held) return;
+		if (this.perWindow === undefined) return;
 		const trying = this.perWindow > this.settledPerWindow;
+		// A try that nobody went on filling (the campaign ended) proved nothing: the next burst keeps to what held.
+		if (trying && now - this.heldAt > TRY_WINDOWS * WINDOW_MS) {
+			this.perWindow = this.settledPerWindow;
+			return;
+		}
+		if (!held) return;
 		const waitMs = trying ? TRY_WINDOWS * (WINDOW_MS + this.marginMs + this.recentJitterMs) : this.probeWaitMs;
 		if (now - Math.max(this.changedAt, this.heldSince) < waitMs) return;
 		if (trying) {
