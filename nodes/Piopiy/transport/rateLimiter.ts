@@ -39,6 +39,13 @@ const KEPT_TRY_DOUBT_MS = 20_000;
  * lets workers that share nothing settle on even shares.
  */
 const SHARE_KEPT = 0.8;
+/**
+ * The fastest round trip, against which an answer's lateness is measured, is the fastest of this many
+ * recent answers: the account is shared, and a fast answer long ago (an instant error, a quiet
+ * moment, another workload) would otherwise make every later answer look late and hold its place
+ * longer.
+ */
+const RECENT_ROUND_TRIPS = 32;
 /** Waits shorter than a timer tick are not worth a timer: the request goes now. */
 const MIN_WAIT_MS = 1;
 /**
@@ -144,8 +151,9 @@ export class AccountLimiter {
 	private probeStep = 1;
 	/** When a try for more was last kept. */
 	private keptTryAt = -Infinity;
-	/** The shortest round trip seen: the runs' pace is measured by it. */
+	/** The shortest of the recent round trips (see RECENT_ROUND_TRIPS): the runs' pace is measured by it. */
 	shortestRoundTripMs = Infinity;
+	private readonly recentRoundTrips: number[] = [];
 	/** Waiting requests by run, runs in the order they are served next. */
 	private readonly queue = new Map<object, Waiter[]>();
 	private waiting = 0;
@@ -210,7 +218,11 @@ export class AccountLimiter {
 		let lateMs = this.recentJitterMs;
 		if (answer === 'accepted') {
 			const roundTripMs = now - entry.startedAt;
-			if (roundTripMs > 0) this.shortestRoundTripMs = Math.min(this.shortestRoundTripMs, roundTripMs);
+			if (roundTripMs > 0) {
+				this.recentRoundTrips.push(roundTripMs);
+				if (this.recentRoundTrips.length > RECENT_ROUND_TRIPS) this.recentRoundTrips.shift();
+				this.shortestRoundTripMs = Math.min(...this.recentRoundTrips);
+			}
 			lateMs = Math.min(MAX_LATE_MS, Math.max(0, roundTripMs - this.shortestRoundTripMs));
 			this.recentJitterMs = Math.max(lateMs, this.recentJitterMs * 0.95);
 		}
