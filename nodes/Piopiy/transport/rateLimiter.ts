@@ -28,6 +28,14 @@ const GROWTH_PER_ACCEPTED = 2;
  */
 const FIRST_PROBE_AFTER_MS = 3000;
 const LONGEST_PROBE_WAIT_MS = 6000;
+/**
+ * At a low count those waits would make tries a large share of the requests (one refused try every
+ * 3 s at 5 a second is one request in 15): a try also waits for this many requests' worth of time at
+ * the count, but never longer than LONGEST_TRY_WAIT_MS, or a worker left with a small share of the
+ * limit would hardly ever look for more.
+ */
+const REQUESTS_BEFORE_A_TRY = 60;
+const LONGEST_TRY_WAIT_MS = 12_000;
 const TRY_WINDOWS = 2;
 /** Refused twice within this long at a count that had held: the count is too high after all. */
 const RECENT_REFUSAL_MS = 10_000;
@@ -407,7 +415,9 @@ export class AccountLimiter {
 			return;
 		}
 		if (!held) return;
-		const waitMs = trying ? TRY_WINDOWS * (WINDOW_MS + this.marginMs + this.recentJitterMs) : this.probeWaitMs;
+		const waitMs = trying
+			? TRY_WINDOWS * (WINDOW_MS + this.marginMs + this.recentJitterMs)
+			: Math.max(this.probeWaitMs, Math.min(LONGEST_TRY_WAIT_MS, (REQUESTS_BEFORE_A_TRY * WINDOW_MS) / this.perWindow));
 		if (now - Math.max(this.changedAt, this.heldSince) < waitMs) return;
 		if (trying) {
 			this.keptTryAt = now;
