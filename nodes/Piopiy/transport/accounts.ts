@@ -102,6 +102,11 @@ export class AccountRegistry {
 		};
 	}
 
+	/** Forgets every account (tests: each test its own account, as each test is its own story). */
+	clear(): void {
+		this.accounts.clear();
+	}
+
 	/** The accounts known, by key (for tests and diagnostics; keys hold no token). */
 	keys(): string[] {
 		return [...this.accounts.keys()];

@@ -29,10 +29,11 @@ const GROWTH_PER_ACCEPTED = 2;
 const FIRST_PROBE_AFTER_MS = 3000;
 const LONGEST_PROBE_WAIT_MS = 6000;
 /**
- * At a low count those waits would make tries a large share of the requests (one refused try every
- * 3 s at 5 a second is one request in 15): a try also waits for this many requests' worth of time at
- * the count, but never longer than LONGEST_TRY_WAIT_MS, or a worker left with a small share of the
- * limit would hardly ever look for more.
+ * At a low count those waits would make refused tries a large share of the requests (one every 6 s
+ * at 5 a second is one request in 30): after a refused try, the next also waits for this many
+ * requests' worth of time at the count, but never longer than LONGEST_TRY_WAIT_MS, or a worker left
+ * with a small share of the limit would hardly ever look for more. Tries that are kept are not
+ * slowed: a count that is growing grows as fast as before.
  */
 const REQUESTS_BEFORE_A_TRY = 60;
 const LONGEST_TRY_WAIT_MS = 12_000;
@@ -417,7 +418,9 @@ export class AccountLimiter {
 		if (!held) return;
 		const waitMs = trying
 			? TRY_WINDOWS * (WINDOW_MS + this.marginMs + this.recentJitterMs)
-			: Math.max(this.probeWaitMs, Math.min(LONGEST_TRY_WAIT_MS, (REQUESTS_BEFORE_A_TRY * WINDOW_MS) / this.perWindow));
+			: this.probeWaitMs > FIRST_PROBE_AFTER_MS
+				? Math.max(this.probeWaitMs, Math.min(LONGEST_TRY_WAIT_MS, (REQUESTS_BEFORE_A_TRY * WINDOW_MS) / this.perWindow))
+				: this.probeWaitMs;
 		if (now - Math.max(this.changedAt, this.heldSince) < waitMs) return;
 		if (trying) {
 			this.keptTryAt = now;
