@@ -38,7 +38,11 @@ function leads(count: number): IDataObject[] {
 
 async function runScenario(child: ChildProcess, credentials: ICredentialDataDecryptedObject, scenario: Scenario) {
 	const items = Math.max(1, Math.round(scenario.items * (scenario.name === WARM_UP.name ? 1 : itemsScale)));
-	await ask(child, { type: 'configure', latencyMs: scenario.latencyMs, ratePerSecond: scenario.serverRatePerSecond }, 'configured');
+	await ask(
+		child,
+		{ type: 'configure', latencyMs: scenario.latencyMs, ratePerSecond: scenario.serverRatePerSecond, fixedWindow: scenario.fixedWindow },
+		'configured',
+	);
 	const input = leads(items);
 	global.gc?.();
 	const heapBefore = process.memoryUsage().heapUsed;
@@ -48,19 +52,29 @@ async function runScenario(child: ChildProcess, credentials: ICredentialDataDecr
 	const cpuBefore = process.cpuUsage();
 	const started = performance.now();
 
-	const { items: output, error } = await runPiopiyNode(
-		scenario.peer ? peerRun(credentials, input) : {
-			parameters: aiCallParameters({
-				toNumber: '={{ $json.phone }}',
-				// No concurrency given: the node's own default, as a user who leaves the options alone gets.
-				...(scenario.concurrency === undefined ? {} : { requestOptions: { concurrency: scenario.concurrency } }),
-			}),
-			items: input,
-			credentials,
-			onError: 'continueRegularOutput',
-			nodeType: scenario.reference ? REFERENCE_NODE_TYPE : undefined,
-		},
+	const run = async (items: IDataObject[]) =>
+		await runPiopiyNode(
+			scenario.peer ? peerRun(credentials, items) : {
+				parameters: aiCallParameters({
+					toNumber: '={{ $json.phone }}',
+					// No concurrency given: the node's own default, as a user who leaves the options alone gets.
+					...(scenario.concurrency === undefined ? {} : { requestOptions: { concurrency: scenario.concurrency } }),
+				}),
+				items,
+				credentials,
+				onError: 'continueRegularOutput',
+				nodeType: scenario.reference ? REFERENCE_NODE_TYPE : undefined,
+			},
+		);
+	// Several executions at once (a burst of form submissions) share the process, as in one n8n.
+	const executions = Math.max(1, scenario.executions ?? 1);
+	const perExecution = Math.ceil(input.length / executions);
+	const runs = await Promise.all(
+		Array.from({ length: executions }, async (_, index) => await run(input.slice(index * perExecution, (index + 1) * perExecution))),
 	);
+	const output = runs.flatMap((each) => each.items);
+	const failedExecutions = runs.filter((each) => each.error || each.items.some((item) => item.json.error)).length;
+	const error = executions === 1 ? runs[0].error : undefined;
 
 	const wallMs = performance.now() - started;
 	const cpu = process.cpuUsage(cpuBefore);
@@ -80,7 +94,7 @@ async function runScenario(child: ChildProcess, credentials: ICredentialDataDecr
 	const heapHeld = process.memoryUsage().heapUsed - heapBefore;
 	const succeeded = output.filter((item) => !item.json.error).length;
 	const lost = items - succeeded + (error ? 1 : 0);
-	const inOrder = output.every((item, index) => (item.pairedItem as { item: number }).item === index);
+	const inOrder = output.every((item, index) => (item.pairedItem as { item: number }).item === index % perExecution);
 	return {
 		scenario: scenario.name,
 		items,
@@ -99,6 +113,8 @@ async function runScenario(child: ChildProcess, credentials: ICredentialDataDecr
 		lost,
 		inOrder,
 		'429s': report.rateLimited,
+		'429 share': `${((report.rateLimited / Math.max(1, report.requests)) * 100).toFixed(1)} %`,
+		...(executions > 1 ? { executions, 'executions failed': failedExecutions, 'first to last call': `${(report.placedSpanMs / 1000).toFixed(1)} s` } : {}),
 		invalidBodies: report.invalid,
 		'cpu µs/item': Math.round((cpu.user + cpu.system) / items),
 		'items/s first tenth': report.perSecondFirstTenth.toFixed(1),
@@ -134,6 +150,10 @@ async function main() {
 	const [ready] = (await once(child, 'message')) as [{ credentials: ICredentialDataDecryptedObject }];
 	// The peer warms up its own code; the others warm up n8n's HTTP stack through the Piopiy node.
 	await runScenario(child, ready.credentials, { ...WARM_UP, peer: scenario.peer && peer !== undefined });
+	// The warm-up and the scenario share the account (one process, one credential). A quiet while
+	// between them, as between a server's campaigns: what the warm-up's unlimited burst let through
+	// says nothing of the scenario's limit, and the node starts carefully again after one.
+	await new Promise((resolve) => setTimeout(resolve, 2500));
 	let line: RunLine = await runScenario(child, ready.credentials, scenario);
 	if (scenario.againInSameProcess) {
 		const again = await runScenario(child, ready.credentials, scenario);

@@ -7,6 +7,13 @@ export interface Scenario {
 	latencyMs: number;
 	/** Server-side limit answering 429 + Retry-After. */
 	serverRatePerSecond?: number;
+	/** The limit counted in fixed (calendar) seconds with `Retry-After: 1`, not a rolling second. */
+	fixedWindow?: boolean;
+	/**
+	 * The items arrive as this many executions at once, sharing the items evenly (form submissions:
+	 * one item each), all on the same credential; undefined is one execution.
+	 */
+	executions?: number;
 	/** The node's Max Concurrent Requests; undefined keeps the node's default. */
 	concurrency?: number;
 	/** Run the reference node instead (the CPU baseline for the overhead figure). */
@@ -44,6 +51,23 @@ export const scenarios: Scenario[] = [
 		items: 1000,
 		latencyMs: 100,
 		serverRatePerSecond: 20,
+		peer: true,
+	},
+	{
+		name: '(burst) 100 executions of one item at once, latency 100 ms, fixed window 5/s, default options',
+		items: 100,
+		latencyMs: 100,
+		serverRatePerSecond: 5,
+		fixedWindow: true,
+		executions: 100,
+	},
+	{
+		name: '(burst) peer: n8n HTTP Request node at its defaults, same conditions',
+		items: 100,
+		latencyMs: 100,
+		serverRatePerSecond: 5,
+		fixedWindow: true,
+		executions: 100,
 		peer: true,
 	},
 	{

@@ -1,4 +1,4 @@
-import { echoNumber, rateLimit, withLatency } from '../test/support/faults';
+import { echoNumber, fixedWindowLimit, rateLimit, withLatency } from '../test/support/faults';
 import { PiopiyTestServer, type Behaviour } from '../test/support/piopiyServer';
 
 /**
@@ -6,7 +6,7 @@ import { PiopiyTestServer, type Behaviour } from '../test/support/piopiyServer';
  * Commands arrive over IPC: configure a scenario, then report what was received.
  */
 export type ServerCommand =
-	| { type: 'configure'; latencyMs: number; ratePerSecond?: number }
+	| { type: 'configure'; latencyMs: number; ratePerSecond?: number; fixedWindow?: boolean }
 	| { type: 'report' };
 
 export interface ServerReport {
@@ -16,6 +16,8 @@ export interface ServerReport {
 	/** Calls placed per number, duplicates counted. */
 	duplicates: number;
 	placedNumbers: number;
+	/** From the first placed call to the last, in ms. */
+	placedSpanMs: number;
 	/** Accepted calls a second in the first and the last tenth of them (by arrival): does the pace hold? */
 	perSecondFirstTenth: number;
 	perSecondLastTenth: number;
@@ -36,7 +38,11 @@ async function main() {
 	process.on('message', (command: ServerCommand) => {
 		if (command.type === 'configure') {
 			server.reset();
-			const limit = command.ratePerSecond ? rateLimit(command.ratePerSecond, { retryAfter: true }) : undefined;
+			const limit = !command.ratePerSecond
+				? undefined
+				: command.fixedWindow
+					? fixedWindowLimit(command.ratePerSecond)
+					: rateLimit(command.ratePerSecond, { retryAfter: true });
 			const inner: Behaviour = (request, s) => limit?.(request, s) ?? echoNumber(request, s);
 			server.behaviour = command.latencyMs > 0 ? withLatency(command.latencyMs, inner) : inner;
 			send({ type: 'configured' });
@@ -55,6 +61,7 @@ async function main() {
 			invalid: server.requests.filter((request) => request.violations.length > 0).length,
 			duplicates: [...perNumber.values()].reduce((sum, count) => sum + count - 1, 0),
 			placedNumbers: perNumber.size,
+			placedSpanMs: placedAt.length > 0 ? Math.max(...placedAt) - Math.min(...placedAt) : 0,
 			perSecondFirstTenth: perSecond(placedAt, 0, Math.min(tenth, placedAt.length)),
 			perSecondLastTenth: perSecond(placedAt, Math.max(0, placedAt.length - tenth), placedAt.length),
 		};

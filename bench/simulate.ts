@@ -1,7 +1,7 @@
 import { DEFAULT_CONCURRENCY } from '../nodes/Piopiy/descriptions/requestOptions.description';
 import { judgeReply } from '../nodes/Piopiy/helpers/response';
 import type { Clock } from '../nodes/Piopiy/transport/clock';
-import { RateLimiter } from '../nodes/Piopiy/transport/rateLimiter';
+import { AccountLimiter, RateLimiter } from '../nodes/Piopiy/transport/rateLimiter';
 import { sendUntilSettled } from '../nodes/Piopiy/transport/request';
 import { DEFAULT_RETRY_SETTINGS, type AttemptOutcome } from '../nodes/Piopiy/transport/retryPolicy';
 import { seededRandom } from '../test/support/faults';
@@ -25,8 +25,21 @@ class VirtualClock implements Clock {
 		return this.time;
 	}
 
-	async sleep(ms: number): Promise<void> {
-		await new Promise<void>((wake) => this.timers.push({ at: this.time + Math.max(0, ms), sequence: this.sequence++, wake }));
+	async sleep(ms: number, stop?: AbortSignal): Promise<void> {
+		if (stop?.aborted) return;
+		await new Promise<void>((wake) => {
+			const timer = { at: this.time + Math.max(0, ms), sequence: this.sequence++, wake };
+			this.timers.push(timer);
+			stop?.addEventListener(
+				'abort',
+				() => {
+					const index = this.timers.indexOf(timer);
+					if (index >= 0) this.timers.splice(index, 1);
+					wake();
+				},
+				{ once: true },
+			);
+		});
 	}
 
 	/** Runs until `work` settles, moving time from timer to timer whenever nothing else can run. */
@@ -51,7 +64,10 @@ type ServerKind = 'rolling window' | 'fixed window' | 'token bucket';
 /** A Piopiy that accepts `perSecond` requests; the stand-in's rule is the rolling window. */
 class ModelServer {
 	readonly accepted: AcceptedRequest[] = [];
-	refused = 0;
+	readonly refusedAt: AcceptedRequest[] = [];
+	get refused(): number {
+		return this.refusedAt.length;
+	}
 	private readonly window: number[] = [];
 	private tokens: number;
 	private refilledAt = 0;
@@ -85,7 +101,7 @@ class ModelServer {
 			this.accepted.push({ at, campaign });
 			return undefined;
 		}
-		this.refused++;
+		this.refusedAt.push({ at, campaign });
 		return Math.max(1, Math.ceil(retryAfterMs / 1000));
 	}
 }
@@ -95,8 +111,11 @@ export interface SimulatedScenario {
 	server: ServerKind;
 	limitPerSecond: number;
 	latencyMs: number;
-	/** Each campaign: its leads, and when it starts (ms). Campaigns share nothing but the server. */
-	campaigns: Array<{ leads: number; startAtMs: number }>;
+	/**
+	 * Each campaign: its leads, when it starts (ms), and the n8n process it runs in (0 unless given):
+	 * campaigns in one process share the account's limiter, in different ones nothing but the server.
+	 */
+	campaigns: Array<{ leads: number; startAtMs: number; process?: number }>;
 	concurrency?: number;
 	/** The node's Max Requests per Second; 0 or undefined for none (the default). */
 	capPerSecond?: number;
@@ -113,10 +132,15 @@ export interface SimulatedResult {
 	lost: number;
 	/** Each campaign's accepted requests while all ran, as a share of an even split (1 = fair). */
 	fairShares: number[];
+	/** From the first accepted request to the last, in seconds. */
+	spanS: number;
+	/** 429s to each campaign in its first 5 s. */
+	earlyRefusals: number[];
 }
 
 async function runCampaign(
 	clock: VirtualClock,
+	account: AccountLimiter,
 	server: ModelServer,
 	scenario: SimulatedScenario,
 	campaign: number,
@@ -125,7 +149,7 @@ async function runCampaign(
 	const { leads, startAtMs } = scenario.campaigns[campaign];
 	await clock.sleep(startAtMs);
 	const concurrency = scenario.concurrency ?? DEFAULT_CONCURRENCY;
-	const rateLimiter = new RateLimiter({ capPerSecond: scenario.capPerSecond ?? 0, concurrency, clock });
+	const rateLimiter = new RateLimiter({ capPerSecond: scenario.capPerSecond ?? 0, concurrency, account });
 	const trip = async () => await clock.sleep(scenario.latencyMs / 2 + random() * scenario.jitterMs);
 	const send = async (): Promise<AttemptOutcome> => {
 		await trip();
@@ -146,6 +170,7 @@ async function runCampaign(
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(concurrency, leads) }, lane));
+	rateLimiter.close();
 	return settled;
 }
 
@@ -153,7 +178,11 @@ export async function simulate(scenario: SimulatedScenario): Promise<SimulatedRe
 	const clock = new VirtualClock();
 	const server = new ModelServer(scenario.server, scenario.limitPerSecond);
 	const random = seededRandom(scenario.seed);
-	const running = scenario.campaigns.map((_, campaign) => runCampaign(clock, server, scenario, campaign, random));
+	const accounts = new Map<number, AccountLimiter>();
+	const accountOf = (process = 0) => accounts.get(process) ?? accounts.set(process, new AccountLimiter(clock)).get(process)!;
+	const running = scenario.campaigns.map((campaign, index) =>
+		runCampaign(clock, accountOf(campaign.process), server, scenario, index, random),
+	);
 	const settled = await clock.run(Promise.all(running));
 	const total = scenario.campaigns.reduce((sum, campaign) => sum + campaign.leads, 0);
 	const campaigns = scenario.campaigns.map((_, campaign) => campaign);
@@ -164,10 +193,20 @@ export async function simulate(scenario: SimulatedScenario): Promise<SimulatedRe
 		duplicates: server.accepted.length - total,
 		lost: total - settled.reduce((sum, count) => sum + count, 0),
 		fairShares: fairShares(server.accepted, campaigns),
+		...(process.env.SIM_TRACE ? { refusals: server.refusedAt.map((r) => Math.round(r.at)) } : {}),
+		spanS: (server.accepted[server.accepted.length - 1].at - server.accepted[0].at) / 1000,
+		earlyRefusals: scenario.campaigns.map(
+			(campaign, index) =>
+				server.refusedAt.filter((refusal) => refusal.campaign === index && refusal.at < campaign.startAtMs + 5000).length,
+		),
 	};
 }
 
 const SEEDS = [1, 2, 3, 4, 5, 6];
+
+/** Two queue-mode workers: campaign c runs in process c % 2. */
+const onTwoWorkers = (campaigns: Array<{ leads: number; startAtMs: number }>) =>
+	campaigns.map((campaign, index) => ({ ...campaign, process: index % 2 }));
 
 export const simulatedScenarios = (seed: number, jitterMs: number): SimulatedScenario[] => [
 	...(['rolling window', 'fixed window', 'token bucket'] as const).map((server) => ({
@@ -179,52 +218,75 @@ export const simulatedScenarios = (seed: number, jitterMs: number): SimulatedSce
 		jitterMs,
 		seed,
 	})),
+	...(['rolling window', 'fixed window'] as const).map((server) => ({
+		name: `(burst) 100 executions of one item at once, 100 ms, ${server} 5/s`,
+		server,
+		limitPerSecond: 5,
+		latencyMs: 100,
+		campaigns: Array.from({ length: 100 }, (_, index) => ({ leads: 1, startAtMs: index * 0.01 })),
+		jitterMs,
+		seed,
+	})),
 	{
-		name: '(q) 4 campaigns x 250 leads sharing a rolling window of 20/s',
-		server: 'rolling window',
+		name: '(seq) two campaigns of 400 leads one after the other (25 s apart), 100 ms, fixed window 20/s',
+		server: 'fixed window',
 		limitPerSecond: 20,
 		latencyMs: 100,
-		campaigns: [0, 1, 2, 3].map((c) => ({ leads: 250, startAtMs: c * 150 })),
-		jitterMs,
-		seed,
-	},
-	{
-		name: '(q) the same, each campaign with Max Requests per Second 4.9',
-		server: 'rolling window',
-		limitPerSecond: 20,
-		latencyMs: 100,
-		campaigns: [0, 1, 2, 3].map((c) => ({ leads: 250, startAtMs: c * 150 })),
-		capPerSecond: 4.9,
-		jitterMs,
-		seed,
-	},
-	{
-		name: '(q) the same, 2 ms from Piopiy (as in the queue-mode test), started 300 ms apart',
-		server: 'rolling window',
-		limitPerSecond: 20,
-		latencyMs: 2,
-		campaigns: [0, 1, 2, 3].map((c) => ({ leads: 250, startAtMs: c * 300 })),
-		jitterMs,
-		seed,
-	},
-	{
-		name: '(q) two campaigns, 3,000 and 600 leads, the second 2 s later, 2 ms from Piopiy',
-		server: 'rolling window',
-		limitPerSecond: 20,
-		latencyMs: 2,
 		campaigns: [
-			{ leads: 3000, startAtMs: 0 },
-			{ leads: 600, startAtMs: 2000 },
+			{ leads: 400, startAtMs: 0 },
+			{ leads: 400, startAtMs: 25_000 },
 		],
 		jitterMs,
 		seed,
 	},
 	{
-		name: '(q) the same, started 3 s apart',
+		name: '(one process) 4 campaigns x 250 leads sharing a rolling window of 20/s, started 150 ms apart',
 		server: 'rolling window',
 		limitPerSecond: 20,
 		latencyMs: 100,
-		campaigns: [0, 1, 2, 3].map((c) => ({ leads: 250, startAtMs: c * 3000 })),
+		campaigns: [0, 1, 2, 3].map((c) => ({ leads: 250, startAtMs: c * 150 })),
+		jitterMs,
+		seed,
+	},
+	{
+		name: '(one process) a 5,000-lead campaign and an AI Agent call of 1 lead 10 s later, 20/s',
+		server: 'rolling window',
+		limitPerSecond: 20,
+		latencyMs: 100,
+		campaigns: [
+			{ leads: 5000, startAtMs: 0 },
+			{ leads: 1, startAtMs: 10_000 },
+		],
+		jitterMs,
+		seed,
+	},
+	{
+		name: '(q) 4 campaigns x 250 leads on 2 workers sharing a rolling window of 20/s',
+		server: 'rolling window',
+		limitPerSecond: 20,
+		latencyMs: 100,
+		campaigns: onTwoWorkers([0, 1, 2, 3].map((c) => ({ leads: 250, startAtMs: c * 150 }))),
+		jitterMs,
+		seed,
+	},
+	...(['rolling window', 'fixed window'] as const).map((server) => ({
+		name: `(q) the same, 2 ms from Piopiy (as in the queue-mode test), started 300 ms apart, ${server}`,
+		server,
+		limitPerSecond: 20,
+		latencyMs: 2,
+		campaigns: onTwoWorkers([0, 1, 2, 3].map((c) => ({ leads: 250, startAtMs: c * 300 }))),
+		jitterMs,
+		seed,
+	})),
+	{
+		name: '(q) two campaigns on 2 workers, 3,000 and 600 leads, the second 2 s later, 2 ms from Piopiy',
+		server: 'rolling window',
+		limitPerSecond: 20,
+		latencyMs: 2,
+		campaigns: onTwoWorkers([
+			{ leads: 3000, startAtMs: 0 },
+			{ leads: 600, startAtMs: 2000 },
+		]),
 		jitterMs,
 		seed,
 	},
@@ -244,7 +306,11 @@ async function main() {
 				scenario: `${name}, jitter ${jitterMs} ms, ${SEEDS.length} seeds`,
 				ratio: `${ratios[0].toFixed(3)}-${ratios[ratios.length - 1].toFixed(3)}`,
 				'429 share': `${(shares[0] * 100).toFixed(1)}-${(shares[shares.length - 1] * 100).toFixed(1)} %`,
-				...(fair.length > SEEDS.length ? { 'fair share': `${Math.min(...fair).toFixed(2)}-${Math.max(...fair).toFixed(2)}` } : {}),
+				...(fair.length > SEEDS.length && fair.length <= 4 * SEEDS.length
+					? { 'fair share': `${Math.min(...fair).toFixed(2)}-${Math.max(...fair).toFixed(2)}` }
+					: {}),
+				'first to last accepted': `${Math.min(...runs.map((run) => run.spanS)).toFixed(1)}-${Math.max(...runs.map((run) => run.spanS)).toFixed(1)} s`,
+				'429s in a campaign\'s first 5 s (most)': Math.max(...runs.map((run) => Math.max(...run.earlyRefusals.slice(1)))),
 				duplicates: runs.reduce((sum, run) => sum + run.duplicates, 0),
 				lost: runs.reduce((sum, run) => sum + run.lost, 0),
 			})}\n`,

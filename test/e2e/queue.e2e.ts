@@ -158,6 +158,10 @@ test('four campaigns of 250 leads on two workers under one 20/s limit: every lea
 		return done.length === CAMPAIGNS ? all.flat() : undefined;
 	});
 
+	for (const execution of finished.filter((each) => each.status !== 'success')) {
+		const error = (await stack.storedExecution(execution.id)).data.resultData.error;
+		log(`[e2e:queue] execution ${execution.id} ended "${execution.status}": ${error?.message ?? '(no error)'} ${error?.description ?? ''}`);
+	}
 	expect(finished.map((execution) => execution.status)).toEqual(['success', 'success', 'success', 'success']);
 	const counts = acceptedPerNumber('918');
 	for (let campaign = 1; campaign <= CAMPAIGNS; campaign++) {

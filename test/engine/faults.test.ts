@@ -1,5 +1,6 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { ACCOUNTS } from '../../nodes/Piopiy/transport/accounts';
 import { capturedLogs, runPiopiyNode } from '../support/engine';
 import {
 	announcedFixedWindow,
@@ -24,7 +25,12 @@ import { PiopiyTestServer, type Behaviour } from '../support/piopiyServer';
 const server = new PiopiyTestServer();
 beforeAll(async () => server.start());
 afterAll(async () => server.stop());
-beforeEach(() => server.reset());
+// One stand-in serves every test, so every test would be the same Piopiy account: what one test's
+// 429s taught the node (a limit of one a second) would pace the next test's storm.
+beforeEach(() => {
+	server.reset();
+	ACCOUNTS.clear();
+});
 
 /** Item i calls +91 90000 0000i..., so the server can count calls per item. */
 function leads(count: number): IDataObject[] {

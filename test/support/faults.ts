@@ -107,3 +107,24 @@ export const echoNumber: Behaviour = (request, server): Reply => {
 	}
 	return reply;
 };
+
+/**
+ * A server-side limit of `perSecond` requests in each fixed (calendar) second: the stand-in of the
+ * issue-27 burst measurement. Refusals answer 429 with `Retry-After: 1`.
+ */
+export function fixedWindowLimit(perSecond: number): Behaviour {
+	let second = -1;
+	let used = 0;
+	return (): Reply | undefined => {
+		const now = Math.floor(Date.now() / 1000);
+		if (now !== second) {
+			second = now;
+			used = 0;
+		}
+		if (used < perSecond) {
+			used++;
+			return undefined;
+		}
+		return { status: 429, body: { success: false, error: 'Too many requests' }, headers: { 'Retry-After': '1' } };
+	};
+}

@@ -34,8 +34,20 @@ async function lane(
 	return starts;
 }
 
+/**
+ * The careful start, through with no limit found: thirty requests one after another, each accepted
+ * (each a round of its own, so the window's places grow to 62), then a window's wait so none of them
+ * holds a place any more (a longer quiet while would start the careful start again). A burst of up
+ * to 62 may then go at once.
+ */
+async function openUp(rateLimiter: RateLimiter, clock: ReturnType<typeof fakeClock>) {
+	await lane(rateLimiter, clock, 30, { roundTripMs: 0 });
+	clock.t += 1100;
+}
+
 /** Twenty requests accepted in one burst, then one refused: Piopiy allows 20 a second. */
 async function learnTwenty(rateLimiter: RateLimiter, clock: ReturnType<typeof fakeClock>) {
+	await openUp(rateLimiter, clock);
 	const burst = await Promise.all(Array.from({ length: 21 }, async () => await rateLimiter.waitForTurn()));
 	clock.t += 100;
 	burst.slice(0, 20).forEach((turn) => rateLimiter.recordAnswer(turn!, 'accepted'));
@@ -87,6 +99,7 @@ describe('RateLimiter', () => {
 		test('the refusals of one burst are one lesson: those refused leave the count, nothing else changes it', async () => {
 			const clock = fakeClock();
 			const rateLimiter = limiter({ clock });
+			await openUp(rateLimiter, clock);
 			const burst = await Promise.all(Array.from({ length: 30 }, async () => await rateLimiter.waitForTurn()));
 			clock.t += 100;
 			// The first answer is a refusal, with the rest of the burst still unanswered.
@@ -116,6 +129,7 @@ describe('RateLimiter', () => {
 		test('an answer slower than the fastest keeps its place that much longer', async () => {
 			const clock = fakeClock();
 			const rateLimiter = limiter({ clock });
+			await openUp(rateLimiter, clock);
 			const burst = await Promise.all(Array.from({ length: 3 }, async () => await rateLimiter.waitForTurn()));
 			clock.t += 100;
 			rateLimiter.recordAnswer(burst[0]!, 'accepted');
@@ -285,24 +299,16 @@ describe('RateLimiter', () => {
 		});
 
 		test('starts closer than a timer tick go at once; the spacing catches up with a wait', async () => {
-			jest.useFakeTimers();
-			try {
-				const rateLimiter = limiter({ concurrency: 20 });
-				const first = await rateLimiter.waitForTurn();
-				rateLimiter.recordAnswer(first!, 'accepted', first!.startedAt + 12); // 2,500/s: 0.4 ms apart
-				const now = 50_000;
-				let started = 0;
-				for (let i = 0; i < 3; i++) void rateLimiter.waitForTurn(Infinity, now).then(() => started++);
-				await Promise.resolve();
-				expect(started).toBe(3); // at +0, +0.4, +0.8 ms: no timer
-				void rateLimiter.waitForTurn(Infinity, now).then(() => started++); // at +1.2 ms: a timer
-				await Promise.resolve();
-				expect(started).toBe(3);
-				await jest.advanceTimersByTimeAsync(2);
-				expect(started).toBe(4);
-			} finally {
-				jest.useRealTimers();
-			}
+			const clock = fakeClock();
+			const rateLimiter = limiter({ concurrency: 20, clock });
+			// Ten answered in 12 ms each: a pace of 2,500/s (0.4 ms apart), and the careful start's places grown to 22.
+			await lane(rateLimiter, clock, 10, { roundTripMs: 12 });
+			clock.t += 100;
+			clock.sleeps.length = 0;
+			await Promise.all(Array.from({ length: 4 }, async () => await rateLimiter.waitForTurn()));
+			// At +0, +0.4, +0.8 ms: no timer; at +1.2 ms: one.
+			expect(clock.sleeps).toHaveLength(1);
+			expect(clock.sleeps[0]).toBeCloseTo(1.2, 5);
 		});
 	});
 
@@ -342,15 +348,22 @@ describe('RateLimiter', () => {
 			expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(2 * 1350);
 		});
 
-		test('a stopped wait hands its place back', async () => {
+		test('a stopped wait takes no place, and a turn handed back unsent frees its place at once', async () => {
 			const clock = fakeClock();
 			const rateLimiter = limiter({ clock });
 			await learnTwenty(rateLimiter, clock);
 			const stop = new AbortController();
 			stop.abort();
-			const turn = await rateLimiter.waitForTurn(Infinity, undefined, stop.signal);
-			rateLimiter.recordAnswer(turn!, 'none');
+			expect(await rateLimiter.waitForTurn(Infinity, undefined, stop.signal)).toBeUndefined();
 			expect(rateLimiter.learnedPerWindow()).toBe(20);
+			expect(clock.sleeps).toEqual([]);
+			// A second later the window is free again: twenty turns, the last handed back unsent, so a 21st goes at once.
+			clock.t += 1100;
+			const turns = await Promise.all(Array.from({ length: 20 }, async () => await rateLimiter.waitForTurn()));
+			rateLimiter.recordAnswer(turns[19]!, 'unsent');
+			const startedAt = clock.t;
+			await rateLimiter.waitForTurn();
+			expect(clock.t).toBe(startedAt);
 		});
 
 		test('whatever it is fed, the limit is a positive finite number or none, and waits are never NaN', async () => {

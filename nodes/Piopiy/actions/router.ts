@@ -9,6 +9,8 @@ import {
 import { InvalidCredentialError, InvalidFieldError, describeReceived, joinSentences } from '../helpers/errors';
 import { dataRedactor, redactSecrets } from '../../shared/redact';
 import { describeStoppedRun, replyId, type ItemOutcome, type StoppedRunReport } from '../helpers/runRecord';
+import { ACCOUNTS } from '../transport/accounts';
+import { RateLimiter } from '../transport/rateLimiter';
 import { PiopiyRequestError, sendPiopiyRequest } from '../transport/request';
 import type { PiopiyCredentials, PiopiyRequest } from '../transport/types';
 import { findOperation } from './operations';
@@ -114,32 +116,47 @@ export async function router(this: IExecuteFunctions, prepare?: PiopiyOperation[
 	// Until the run ends by itself, it counts as one that may have acted (it may be cancelled or crash).
 	rememberRun(this, operation.effect !== 'repeatable');
 
-	await forEachConcurrently(items.length, settings.concurrency, async (itemIndex) => {
-		// A stopped execution does not stop the node's code: start nothing more, and say so.
-		if (settings.stopSignal?.aborted) {
-			results[itemIndex] = { error: stoppedBeforeSending(this, itemIndex), outcome: 'notSent' };
-			return true;
-		}
-		const request = checkedFirst ? checkedFirst[itemIndex] : prepareItem(itemIndex);
-		if (!request) return true;
-		const repeated = toolCalls?.refusalFor(request, itemIndex);
-		if (repeated) {
-			results[itemIndex] = { error: repeated, outcome: 'notSent' };
-			return continueOnFail;
-		}
-		try {
-			const reply = await sendPiopiyRequest(this, request, credentials, settings, itemIndex);
-			const json = redactReply(operation.toOutput ? operation.toOutput(reply) : reply);
-			results[itemIndex] = { json, pairedItem: { item: itemIndex } };
-			toolCalls?.record(request, replyId(reply));
-			return true;
-		} catch (error) {
-			const outcome = failedOutcome(error);
-			if (outcome === 'unknownOutcome') toolCalls?.record(request, undefined);
-			results[itemIndex] = { error: error as Error, outcome };
-			return continueOnFail;
-		}
+	// The account's lease: held until every item has settled, given back however the run ends. What
+	// the account has taught (Piopiy's limit) is shared with every run on it; the cap and the pace
+	// are this run's own.
+	const lease = ACCOUNTS.lease(credentials);
+	const rateLimiter = new RateLimiter({
+		capPerSecond: settings.capPerSecond,
+		concurrency: settings.concurrency,
+		account: lease.account.limiter,
 	});
+	const transport = { ...settings, rateLimiter };
+	try {
+		await forEachConcurrently(items.length, settings.concurrency, async (itemIndex) => {
+			// A stopped execution does not stop the node's code: start nothing more, and say so.
+			if (settings.stopSignal?.aborted) {
+				results[itemIndex] = { error: stoppedBeforeSending(this, itemIndex), outcome: 'notSent' };
+				return true;
+			}
+			const request = checkedFirst ? checkedFirst[itemIndex] : prepareItem(itemIndex);
+			if (!request) return true;
+			const repeated = toolCalls?.refusalFor(request, itemIndex);
+			if (repeated) {
+				results[itemIndex] = { error: repeated, outcome: 'notSent' };
+				return continueOnFail;
+			}
+			try {
+				const reply = await sendPiopiyRequest(this, request, credentials, transport, itemIndex);
+				const json = redactReply(operation.toOutput ? operation.toOutput(reply) : reply);
+				results[itemIndex] = { json, pairedItem: { item: itemIndex } };
+				toolCalls?.record(request, replyId(reply));
+				return true;
+			} catch (error) {
+				const outcome = failedOutcome(error);
+				if (outcome === 'unknownOutcome') toolCalls?.record(request, undefined);
+				results[itemIndex] = { error: error as Error, outcome };
+				return continueOnFail;
+			}
+		});
+	} finally {
+		rateLimiter.close();
+		lease.release();
+	}
 
 	if (!continueOnFail) {
 		const failedIndex = results.findIndex((result) => result !== undefined && 'error' in result);

@@ -5,7 +5,6 @@ import {
 	DEFAULT_MAX_RATE_LIMIT_WAIT_SEC,
 	DEFAULT_TIMEOUT_SEC,
 } from '../descriptions/requestOptions.description';
-import { RateLimiter } from '../transport/rateLimiter';
 import type { TransportSettings } from '../transport/request';
 import { DEFAULT_RETRY_SETTINGS } from '../transport/retryPolicy';
 
@@ -14,8 +13,10 @@ function positive(value: unknown, fallback: number): number {
 }
 
 /** The node's Request Options, read once per execution (they apply to all items together). */
-export interface ExecutionSettings extends TransportSettings {
+export interface ExecutionSettings extends Omit<TransportSettings, 'rateLimiter'> {
 	concurrency: number;
+	/** Max Requests per Second, for this execution's own requests; 0 for none. */
+	capPerSecond: number;
 	/** As an AI Agent's tool: whether the same call may be made twice in one execution. */
 	allowToolRepeats: boolean;
 }
@@ -27,7 +28,7 @@ export function readExecutionSettings(context: IExecuteFunctions): ExecutionSett
 		concurrency,
 		allowToolRepeats: options.allowToolRepeats === true,
 		timeoutMs: Math.max(1, positive(options.timeoutSec, DEFAULT_TIMEOUT_SEC)) * 1000,
-		rateLimiter: new RateLimiter({ capPerSecond: positive(options.ratePerSecond, 0), concurrency }),
+		capPerSecond: positive(options.ratePerSecond, 0),
 		retry: {
 			...DEFAULT_RETRY_SETTINGS,
 			maxWaitMs: positive(options.maxRateLimitWaitSec, DEFAULT_MAX_RATE_LIMIT_WAIT_SEC) * 1000,

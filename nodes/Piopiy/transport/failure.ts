@@ -195,7 +195,7 @@ function describe(context: FailureContext): FailureReport {
 		case 'rateLimited':
 			return {
 				message: `${who} is rate limiting requests (HTTP 429) and the node gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${seconds(context.elapsedMs)}`,
-				description: `${saidSentence}Piopiy refused the request, so nothing was placed and it is safe to run this item again. The node waits out 429s for at most "Max Rate-Limit Wait" (now ${seconds(context.maxWaitMs)}) from the item's first attempt. Lower "Max Requests per Second" or "Max Concurrent Requests" in the node's options, or raise "Max Rate-Limit Wait".`,
+				description: `${saidSentence}Piopiy refused the request, so nothing was placed and it is safe to run this item again. The node waits out 429s for at most "Max Rate-Limit Wait" (now ${seconds(context.maxWaitMs)}) from the item's first attempt, counting the time spent queued behind other executions that use the same Piopiy account in this n8n process. Lower "Max Requests per Second" or "Max Concurrent Requests" in the node's options, or raise "Max Rate-Limit Wait".`,
 				httpCode,
 			};
 

@@ -28,7 +28,7 @@ import type { PiopiyCredentials, PiopiyRequest, RequestEffect } from './types';
 export interface TransportSettings {
 	timeoutMs: number;
 	retry: RetrySettings;
-	/** Paces every request of the execution; its clock is the one the retry loop measures with. */
+	/** Paces every request of the execution within its account's limit; its clock is the one the retry loop measures with. */
 	rateLimiter: RateLimiter;
 	/**
 	 * n8n's signal that the execution was stopped (the editor's Stop, a cancelled or timed-out
@@ -153,7 +153,7 @@ export async function sendUntilSettled(
 		const deadline = firstStartedAt === undefined ? Infinity : firstStartedAt + settings.retry.maxWaitMs;
 		const turn = await rateLimiter.waitForTurn(deadline, undefined, stopSignal);
 		if (stopSignal?.aborted) {
-			if (turn) rateLimiter.recordAnswer(turn, 'none');
+			if (turn) rateLimiter.recordAnswer(turn, 'unsent');
 			return settled(last ?? { kind: 'notSent', code: STOPPED_BEFORE_SENDING }, 'stopped');
 		}
 		// Only a retry has a deadline, so only a retry can be refused a turn: `last` is then its attempt.
