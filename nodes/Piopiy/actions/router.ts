@@ -12,7 +12,8 @@ import { describeStoppedRun, replyId, type ItemOutcome, type StoppedRunReport } 
 import { PiopiyRequestError, sendPiopiyRequest } from '../transport/request';
 import type { PiopiyCredentials, PiopiyRequest } from '../transport/types';
 import { findOperation } from './operations';
-import { rememberRun, repeatedRunRefusal, ToolCallLedger } from './runGuards';
+import { ACCOUNTS } from '../transport/accounts';
+import { RecentCallGuard, rememberRun, repeatedRunRefusal, runsAsTool, ToolCallLedger } from './runGuards';
 import { readExecutionSettings } from './settings';
 
 type FailedOutcome = Exclude<ItemOutcome['kind'], 'succeeded'>;
@@ -76,6 +77,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const refusal = repeatedRunRefusal(this, operation.effect);
 	if (refusal) return refuseRun(this, refusal, secrets);
 	const toolCalls = ToolCallLedger.forRun(this, operation.effect, settings.allowToolRepeats);
+	const recentCalls = RecentCallGuard.forRun(this, operation.effect, settings, ACCOUNTS.account(credentials.baseUrl, credentials.apiToken).calls);
 	rememberRun(this, false);
 
 	const results: ItemResult[] = new Array(items.length);
@@ -83,6 +85,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const prepareItem = (itemIndex: number): PiopiyRequest | undefined => {
 		try {
 			const request = operation.prepare.call(this, itemIndex, credentials);
+			recentCalls?.readKey(itemIndex);
 			// The run guards above judged by the operation's effect; a request that acts otherwise would
 			// slip past them (a mapping changed without its operation).
 			if (request.effect !== operation.effect) {
@@ -122,15 +125,26 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			results[itemIndex] = { error: repeated, outcome: 'notSent' };
 			return continueOnFail;
 		}
+		const claim = recentCalls?.claim(request, itemIndex);
+		if (claim instanceof Error) {
+			results[itemIndex] = { error: claim, outcome: 'notSent' };
+			return continueOnFail;
+		}
 		try {
 			const reply = await sendPiopiyRequest(this, request, credentials, settings, itemIndex);
 			const json = redactReply(operation.toOutput ? operation.toOutput(reply) : reply);
 			results[itemIndex] = { json, pairedItem: { item: itemIndex } };
 			toolCalls?.record(request, replyId(reply));
+			claim?.placed(replyId(reply));
 			return true;
 		} catch (error) {
 			const outcome = failedOutcome(error);
-			if (outcome === 'unknownOutcome') toolCalls?.record(request, undefined);
+			if (outcome === 'unknownOutcome') {
+				toolCalls?.record(request, undefined);
+				claim?.unknownOutcome();
+			} else {
+				claim?.notPlaced();
+			}
 			results[itemIndex] = { error: error as Error, outcome };
 			return continueOnFail;
 		}
@@ -162,7 +176,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
  * a tool that throws, so there every failure says what happened, whatever On Error says.
  */
 function failuresAreItems(context: IExecuteFunctions): boolean {
-	return context.continueOnFail() || context.getNode().type.endsWith('Tool');
+	return context.continueOnFail() || runsAsTool(context);
 }
 
 /**

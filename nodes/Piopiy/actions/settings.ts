@@ -3,7 +3,9 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import {
 	DEFAULT_CONCURRENCY,
 	DEFAULT_MAX_RATE_LIMIT_WAIT_SEC,
+	DEFAULT_REPEAT_WINDOW_MIN,
 	DEFAULT_TIMEOUT_SEC,
+	MAX_REPEAT_WINDOW_MIN,
 } from '../descriptions/requestOptions.description';
 import { RateLimiter } from '../transport/rateLimiter';
 import type { TransportSettings } from '../transport/request';
@@ -18,6 +20,8 @@ export interface ExecutionSettings extends TransportSettings {
 	concurrency: number;
 	/** As an AI Agent's tool: whether the same call may be made twice in one execution. */
 	allowToolRepeats: boolean;
+	/** How long a placed call is not placed again (same number and agent, pipeline or flow, or same Idempotency Key); 0: no check. */
+	repeatWindowMin: number;
 }
 
 export function readExecutionSettings(context: IExecuteFunctions): ExecutionSettings {
@@ -26,6 +30,7 @@ export function readExecutionSettings(context: IExecuteFunctions): ExecutionSett
 	return {
 		concurrency,
 		allowToolRepeats: options.allowToolRepeats === true,
+		repeatWindowMin: Math.min(MAX_REPEAT_WINDOW_MIN, positive(options.repeatWindowMin, DEFAULT_REPEAT_WINDOW_MIN)),
 		timeoutMs: Math.max(1, positive(options.timeoutSec, DEFAULT_TIMEOUT_SEC)) * 1000,
 		rateLimiter: new RateLimiter({ capPerSecond: positive(options.ratePerSecond, 0), concurrency }),
 		retry: {
