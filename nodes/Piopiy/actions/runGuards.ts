@@ -1,3 +1,5 @@
+import { randomUUID } from 'crypto';
+
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import type { RequestEffect } from '../helpers/effect';
@@ -105,6 +107,7 @@ export class RecentCallGuard {
 		private readonly context: IExecuteFunctions,
 		private readonly memory: CallMemory,
 		private readonly windowMin: number,
+		private readonly run: string,
 	) {}
 
 	/** The guard when this run places calls and repeats are not allowed for it, else undefined. */
@@ -117,7 +120,9 @@ export class RecentCallGuard {
 		if (effect !== 'placesCall') return undefined;
 		// "Allow Repeated Calls From AI Agent" lets a tool call repeat whatever the window.
 		if (settings.allowToolRepeats && runsAsTool(context)) return undefined;
-		return new RecentCallGuard(context, memory, settings.repeatWindowMin);
+		// n8n's server always sets the execution's ID; without one (a bare engine), the run stands alone.
+		const run = context.getExecutionId() ?? randomUUID();
+		return new RecentCallGuard(context, memory, settings.repeatWindowMin, run);
 	}
 
 	/** The item's Idempotency Key, checked before anything is sent; InvalidFieldError when it is not text or a number. */
@@ -132,7 +137,7 @@ export class RecentCallGuard {
 	/** Claims the item's call for sending, or refuses it (the item's failure) when an earlier call matches. */
 	claim(request: PiopiyRequest, itemIndex: number): CallClaim | NodeOperationError {
 		const call = { identity: callIdentityText(request.path, request.body), idempotencyKey: this.keys.get(itemIndex) };
-		const found = this.memory.claim(call, this.windowMin * 60_000);
+		const found = this.memory.claim(call, this.windowMin * 60_000, this.run);
 		if ('claim' in found) return found.claim;
 		const { message, description } = earlierCallRefusal(found.earlier, {
 			path: request.path,

@@ -51,6 +51,11 @@ export class AccountRegistry {
 		return held.account;
 	}
 
+	/** Forgets every account (a test's fresh process). */
+	clear(): void {
+		this.accounts.clear();
+	}
+
 	/** How many accounts are held. */
 	get size(): number {
 		return this.accounts.size;

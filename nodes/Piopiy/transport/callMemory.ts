@@ -22,6 +22,8 @@ export const MAX_REMEMBERED_CALLS = 20_000;
 
 interface Entry {
 	state: EarlierCall['state'];
+	/** The execution that sent it. */
+	run: string;
 	/** Monotonic ms: what windows are measured with. */
 	sentAt: number;
 	sentAtEpochMs: number;
@@ -77,62 +79,78 @@ export class CallMemory {
 
 	/**
 	 * The earlier call that matches `call` within `windowMs`, if there is one; otherwise the call is
-	 * claimed (remembered as being sent) and the claim returned. A window of 0 checks nothing but
-	 * still remembers the call, for runs that do check, for at least the default window.
+	 * claimed (remembered as being sent) and the claim returned. Calls of the same `run` (an
+	 * execution) never match each other: within one execution the node sends what the builder asked
+	 * (a campaign's duplicate numbers, a loop), and an AI Agent's repeats have their own guard. A
+	 * window of 0 checks nothing but still remembers the call, for runs that do check.
 	 */
-	claim(call: CallToRemember, windowMs: number): { earlier: EarlierCall } | { claim: CallClaim } {
+	claim(call: CallToRemember, windowMs: number, run: string): { earlier: EarlierCall } | { claim: CallClaim } {
 		const now = this.now();
 		this.dropExpired(now);
 		const keys = [this.key('call', call.identity)];
 		if (call.idempotencyKey !== undefined && call.idempotencyKey !== '') keys.push(this.key('idempotencyKey', call.idempotencyKey));
+		let sameRun = false;
 		if (windowMs > 0) {
 			for (const key of keys) {
 				const entry = this.entries.get(key);
-				if (entry && entry.keepUntil > now && now - entry.sentAt < windowMs) {
-					return {
-						earlier: {
-							state: entry.state,
-							matchedBy: key.startsWith('k') ? 'idempotencyKey' : 'call',
-							sentAtEpochMs: entry.sentAtEpochMs,
-							callId: entry.callId,
-						},
-					};
+				if (!entry || entry.keepUntil <= now || now - entry.sentAt >= windowMs) continue;
+				if (entry.run === run) {
+					sameRun = true;
+					continue;
 				}
+				return {
+					earlier: {
+						state: entry.state,
+						matchedBy: key.startsWith('k') ? 'idempotencyKey' : 'call',
+						sentAtEpochMs: entry.sentAtEpochMs,
+						callId: entry.callId,
+					},
+				};
 			}
 		}
 		const entry: Entry = {
 			state: 'sending',
+			run,
 			sentAt: now,
 			sentAtEpochMs: this.epochNow(),
 			keepUntil: now + Math.max(windowMs, DEFAULT_REPEAT_WINDOW_MIN * 60_000),
 			keys,
 		};
-		for (const key of keys) {
+		// A repeat within the run leaves the earlier call's entry alone until it is known to have acted.
+		if (!sameRun) this.remember(entry);
+		let settled = false;
+		const settle = (state: 'placed' | 'unknownOutcome' | undefined, callId?: string) => {
+			if (settled) return;
+			settled = true;
+			if (state === undefined) {
+				for (const key of entry.keys) if (this.entries.get(key) === entry) this.entries.delete(key);
+				return;
+			}
+			entry.state = state;
+			entry.callId = callId;
+			if (sameRun) this.remember(entry);
+		};
+		return {
+			claim: {
+				placed: (callId) => settle('placed', callId),
+				unknownOutcome: () => settle('unknownOutcome'),
+				notPlaced: () => settle(undefined),
+			},
+		};
+	}
+
+	/** Forgets every call (a test's fresh process). */
+	clear(): void {
+		this.entries.clear();
+	}
+
+	private remember(entry: Entry): void {
+		for (const key of entry.keys) {
 			// Re-inserted, so the map's order stays the order calls were sent (oldest first).
 			this.entries.delete(key);
 			this.entries.set(key, entry);
 		}
 		while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-		let settled = false;
-		const settle = (change: () => void) => {
-			if (settled) return;
-			settled = true;
-			change();
-		};
-		return {
-			claim: {
-				placed: (callId) =>
-					settle(() => {
-						entry.state = 'placed';
-						entry.callId = callId;
-					}),
-				unknownOutcome: () => settle(() => (entry.state = 'unknownOutcome')),
-				notPlaced: () =>
-					settle(() => {
-						for (const key of entry.keys) if (this.entries.get(key) === entry) this.entries.delete(key);
-					}),
-			},
-		};
 	}
 
 	/** Drops expired entries from the oldest on; one kept longer stops the sweep, and lookups check expiry too. */
