@@ -101,7 +101,7 @@ export class CallMemory {
 				return {
 					earlier: {
 						state: entry.state,
-						matchedBy: key.startsWith('k') ? 'idempotencyKey' : 'call',
+						matchedBy: key === keys[0] ? 'call' : 'idempotencyKey',
 						sentAtEpochMs: entry.sentAtEpochMs,
 						callId: entry.callId,
 					},
