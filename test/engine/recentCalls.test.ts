@@ -1,7 +1,6 @@
 import { Piopiy } from '../../nodes/Piopiy/Piopiy.node.js';
 import { replyId } from '../../nodes/Piopiy/helpers/runRecord';
-import { ACCOUNTS } from '../../nodes/Piopiy/transport/accounts';
-import { registerNodeType, runPiopiyNode, type RunOptions } from '../support/engine';
+import { forgetCalls, registerNodeType, runPiopiyNode, type RunOptions } from '../support/engine';
 import { aiCallParameters } from '../support/fixtures';
 import { PiopiyTestServer } from '../support/piopiyServer';
 
@@ -36,7 +35,8 @@ beforeEach(() => {
 	server.reset();
 	other.reset();
 	// Each test starts as a fresh n8n process; its runs then share it.
-	ACCOUNTS.clear();
+	forgetCalls(server.credentials());
+	forgetCalls(other.credentials());
 });
 
 test('the same call from a second execution: not sent, and its item says when the first was placed, its call_id and how to allow it', async () => {

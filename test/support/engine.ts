@@ -207,6 +207,13 @@ export function nodeOutput(taskData: ITaskData | undefined): INodeExecutionData[
 	return taskData?.data?.main?.[0] ?? taskData?.data?.ai_tool?.[0] ?? [];
 }
 
+/** Forgets the calls the credential's account placed in this process, as a fresh n8n process would have none. */
+export function forgetCalls(credentials: ICredentialDataDecryptedObject): void {
+	const lease = ACCOUNTS.lease({ baseUrl: String(credentials.baseUrl ?? ''), apiToken: String(credentials.apiToken ?? '') });
+	lease.account.calls.clear();
+	lease.release();
+}
+
 export async function runPiopiyNode({
 	parameters,
 	items = [{}],
@@ -222,7 +229,7 @@ export async function runPiopiyNode({
 	shape = (first, second) => ({ nodes: [first, second], connections: { [first.name]: { main: [[{ node: second.name, type: 'main', index: 0 }]] } } }),
 }: RunOptions): Promise<RunResult> {
 	const mode: WorkflowExecuteMode = retryOf ? 'retry' : requestedMode;
-	if (!sameProcess) ACCOUNTS.clear();
+	if (!sameProcess) forgetCalls(credentials);
 	const source: INode = {
 		id: 'source',
 		name: 'Test Items',

@@ -153,42 +153,44 @@ describe('CallMemory: a call placed is not placed again within the window by ano
 	});
 });
 
-describe('AccountRegistry: one memory per Piopiy account', () => {
-	test('the same base URL and token share one account; another token or URL is another account', () => {
-		const registry = new AccountRegistry();
-		const one = registry.account('https://rest.piopiy.com/v3', 'token-a');
-		expect(registry.account('https://rest.piopiy.com/v3/', 'token-a')).toBe(one);
-		expect(registry.account('https://rest.piopiy.com/v3', 'token-b')).not.toBe(one);
-		expect(registry.account('http://127.0.0.1:9/v3', 'token-a')).not.toBe(one);
-		expect(registry.size).toBe(3);
+describe("the account registry (issue 27's): one memory per Piopiy account", () => {
+	const clockAt = () => {
+		const clock = { t: 1000, now: () => clock.t, sleep: async (ms: number) => void (clock.t += ms) };
+		return clock;
+	};
+
+	test('two accounts keep their calls apart; the same account in another run finds them', () => {
+		const registry = new AccountRegistry({ clock: clockAt() });
+		const a = registry.lease({ baseUrl: 'https://rest.piopiy.com/v3', apiToken: 'token-a' });
+		const b = registry.lease({ baseUrl: 'https://rest.piopiy.com/v3', apiToken: 'token-b' });
+		claimed(a.account.calls.claim(ASHA, WINDOW, 'exec-1')).placed('call-1');
+		expect('claim' in b.account.calls.claim(ASHA, WINDOW, 'exec-2')).toBe(true);
+		const aAgain = registry.lease({ baseUrl: 'https://rest.piopiy.com/v3/', apiToken: 'token-a' });
+		expect('earlier' in aAgain.account.calls.claim(ASHA, WINDOW, 'exec-2')).toBe(true);
 	});
 
-	test('two accounts keep their calls apart', () => {
-		const registry = new AccountRegistry();
-		const a = registry.account('https://rest.piopiy.com/v3', 'token-a');
-		const b = registry.account('https://rest.piopiy.com/v3', 'token-b');
-		claimed(a.calls.claim(ASHA, WINDOW, 'exec-1')).placed('call-1');
-		expect('claim' in b.calls.claim(ASHA, WINDOW, 'exec-2')).toBe(true);
-		expect('earlier' in a.calls.claim(ASHA, WINDOW, 'exec-2')).toBe(true);
+	test('an idle account is kept while it remembers calls, and forgotten once they expire', () => {
+		const clock = clockAt();
+		const registry = new AccountRegistry({ clock, idleMs: MINUTE });
+		const lease = registry.lease({ baseUrl: 'https://a/v3', apiToken: 'a' });
+		claimed(lease.account.calls.claim(ASHA, 30 * MINUTE, 'exec-1')).placed('call-1');
+		lease.release();
+		clock.t += 20 * MINUTE;
+		const later = registry.lease({ baseUrl: 'https://b/v3', apiToken: 'b' });
+		later.release();
+		expect(registry.lease({ baseUrl: 'https://a/v3', apiToken: 'a' }).account).toBe(lease.account);
+		registry.lease({ baseUrl: 'https://a/v3', apiToken: 'a' }).release();
 	});
 
-	test('idle accounts expire when an account is looked up, and the map is capped', () => {
-		let now = 0;
-		const registry = new AccountRegistry(() => now, 2);
-		const first = registry.account('https://a.example/v3', 't');
-		registry.account('https://b.example/v3', 't');
-		registry.account('https://c.example/v3', 't');
-		expect(registry.size).toBe(2);
-		expect(registry.account('https://a.example/v3', 't')).not.toBe(first);
-		now += 26 * 60 * MINUTE;
-		registry.account('https://d.example/v3', 't');
-		expect(registry.size).toBe(1);
-	});
-
-	test('the token is not a key of the map', () => {
-		const registry = new AccountRegistry();
-		registry.account('https://rest.piopiy.com/v3', 'secret-token-value');
-		expect(JSON.stringify([...(registry as unknown as { accounts: Map<string, unknown> }).accounts.keys()])).not.toContain('secret-token-value');
+	test('without calls remembered, an idle account goes as before', () => {
+		const clock = clockAt();
+		const registry = new AccountRegistry({ clock, idleMs: MINUTE });
+		const lease = registry.lease({ baseUrl: 'https://a/v3', apiToken: 'a' });
+		claimed(lease.account.calls.claim(ASHA, WINDOW, 'exec-1')).notPlaced();
+		lease.release();
+		clock.t += 2 * MINUTE;
+		registry.lease({ baseUrl: 'https://b/v3', apiToken: 'b' });
+		expect(registry.keys()).toHaveLength(1);
 	});
 });
 

@@ -9,10 +9,10 @@ import {
 import { InvalidFieldError, describeReceived, joinSentences } from '../helpers/errors';
 import { dataRedactor, redactSecrets } from '../../shared/redact';
 import { describeStoppedRun, replyId, type ItemOutcome, type StoppedRunReport } from '../helpers/runRecord';
+import { ACCOUNTS } from '../transport/accounts';
 import { PiopiyRequestError, sendPiopiyRequest } from '../transport/request';
 import type { PiopiyCredentials, PiopiyRequest } from '../transport/types';
 import { findOperation } from './operations';
-import { ACCOUNTS } from '../transport/accounts';
 import { RecentCallGuard, rememberRun, repeatedRunRefusal, runsAsTool, ToolCallLedger } from './runGuards';
 import { readExecutionSettings } from './settings';
 
@@ -77,7 +77,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const refusal = repeatedRunRefusal(this, operation.effect);
 	if (refusal) return refuseRun(this, refusal, secrets);
 	const toolCalls = ToolCallLedger.forRun(this, operation.effect, settings.allowToolRepeats);
-	const recentCalls = RecentCallGuard.forRun(this, operation.effect, settings, ACCOUNTS.account(credentials.baseUrl, credentials.apiToken).calls);
+	const recentCalls = RecentCallGuard.forRun(this, operation.effect, settings);
 	rememberRun(this, false);
 
 	const results: ItemResult[] = new Array(items.length);
@@ -112,43 +112,49 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// Until the run ends by itself, it counts as one that may have acted (it may be cancelled or crash).
 	rememberRun(this, operation.effect !== 'repeatable');
 
-	await forEachConcurrently(items.length, settings.concurrency, async (itemIndex) => {
-		// A stopped execution does not stop the node's code: start nothing more, and say so.
-		if (settings.stopSignal?.aborted) {
-			results[itemIndex] = { error: stoppedBeforeSending(this, itemIndex), outcome: 'notSent' };
-			return true;
-		}
-		const request = checkedFirst ? checkedFirst[itemIndex] : prepareItem(itemIndex);
-		if (!request) return true;
-		const repeated = toolCalls?.refusalFor(request, itemIndex);
-		if (repeated) {
-			results[itemIndex] = { error: repeated, outcome: 'notSent' };
-			return continueOnFail;
-		}
-		const claim = recentCalls?.claim(request, itemIndex);
-		if (claim instanceof Error) {
-			results[itemIndex] = { error: claim, outcome: 'notSent' };
-			return continueOnFail;
-		}
-		try {
-			const reply = await sendPiopiyRequest(this, request, credentials, settings, itemIndex);
-			const json = redactReply(operation.toOutput ? operation.toOutput(reply) : reply);
-			results[itemIndex] = { json, pairedItem: { item: itemIndex } };
-			toolCalls?.record(request, replyId(reply));
-			claim?.placed(replyId(reply));
-			return true;
-		} catch (error) {
-			const outcome = failedOutcome(error);
-			if (outcome === 'unknownOutcome') {
-				toolCalls?.record(request, undefined);
-				claim?.unknownOutcome();
-			} else {
-				claim?.notPlaced();
+	// The account's lease: held until every item has settled, given back however the run ends.
+	const lease = ACCOUNTS.lease(credentials);
+	try {
+		await forEachConcurrently(items.length, settings.concurrency, async (itemIndex) => {
+			// A stopped execution does not stop the node's code: start nothing more, and say so.
+			if (settings.stopSignal?.aborted) {
+				results[itemIndex] = { error: stoppedBeforeSending(this, itemIndex), outcome: 'notSent' };
+				return true;
 			}
-			results[itemIndex] = { error: error as Error, outcome };
-			return continueOnFail;
-		}
-	});
+			const request = checkedFirst ? checkedFirst[itemIndex] : prepareItem(itemIndex);
+			if (!request) return true;
+			const repeated = toolCalls?.refusalFor(request, itemIndex);
+			if (repeated) {
+				results[itemIndex] = { error: repeated, outcome: 'notSent' };
+				return continueOnFail;
+			}
+			const claim = recentCalls?.claim(request, itemIndex, lease.account.calls);
+			if (claim instanceof Error) {
+				results[itemIndex] = { error: claim, outcome: 'notSent' };
+				return continueOnFail;
+			}
+			try {
+				const reply = await sendPiopiyRequest(this, request, credentials, settings, itemIndex);
+				const json = redactReply(operation.toOutput ? operation.toOutput(reply) : reply);
+				results[itemIndex] = { json, pairedItem: { item: itemIndex } };
+				toolCalls?.record(request, replyId(reply));
+				claim?.placed(replyId(reply));
+				return true;
+			} catch (error) {
+				const outcome = failedOutcome(error);
+				if (outcome === 'unknownOutcome') {
+					toolCalls?.record(request, undefined);
+					claim?.unknownOutcome();
+				} else {
+					claim?.notPlaced();
+				}
+				results[itemIndex] = { error: error as Error, outcome };
+				return continueOnFail;
+			}
+		});
+	} finally {
+		lease.release();
+	}
 
 	if (!continueOnFail) {
 		const failedIndex = results.findIndex((result) => result !== undefined && 'error' in result);

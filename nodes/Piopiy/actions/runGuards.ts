@@ -105,7 +105,6 @@ export class RecentCallGuard {
 
 	private constructor(
 		private readonly context: IExecuteFunctions,
-		private readonly memory: CallMemory,
 		private readonly windowMin: number,
 		private readonly run: string,
 	) {}
@@ -115,14 +114,13 @@ export class RecentCallGuard {
 		context: IExecuteFunctions,
 		effect: RequestEffect,
 		settings: { repeatWindowMin: number; allowToolRepeats: boolean },
-		memory: CallMemory,
 	): RecentCallGuard | undefined {
 		if (effect !== 'placesCall') return undefined;
 		// "Allow Repeated Calls From AI Agent" lets a tool call repeat whatever the window.
 		if (settings.allowToolRepeats && runsAsTool(context)) return undefined;
 		// n8n's server always sets the execution's ID; without one (a bare engine), the run stands alone.
 		const run = context.getExecutionId() ?? randomUUID();
-		return new RecentCallGuard(context, memory, settings.repeatWindowMin, run);
+		return new RecentCallGuard(context, settings.repeatWindowMin, run);
 	}
 
 	/** The item's Idempotency Key, checked before anything is sent; InvalidFieldError when it is not text or a number. */
@@ -134,10 +132,13 @@ export class RecentCallGuard {
 		this.keys.set(itemIndex, String(key).trim());
 	}
 
-	/** Claims the item's call for sending, or refuses it (the item's failure) when an earlier call matches. */
-	claim(request: PiopiyRequest, itemIndex: number): CallClaim | NodeOperationError {
+	/**
+	 * Claims the item's call for sending in `memory` (its account's), or refuses it (the item's
+	 * failure) when an earlier call matches.
+	 */
+	claim(request: PiopiyRequest, itemIndex: number, memory: CallMemory): CallClaim | NodeOperationError {
 		const call = { identity: callIdentityText(request.path, request.body), idempotencyKey: this.keys.get(itemIndex) };
-		const found = this.memory.claim(call, this.windowMin * 60_000, this.run);
+		const found = memory.claim(call, this.windowMin * 60_000, this.run);
 		if ('claim' in found) return found.claim;
 		const { message, description } = earlierCallRefusal(found.earlier, {
 			path: request.path,

@@ -1,66 +1,128 @@
 import { createHash } from 'crypto';
 
 import { CallMemory } from './callMemory';
-import { MONOTONIC_CLOCK } from './clock';
+import { MONOTONIC_CLOCK, type Clock } from './clock';
+import { RateLimiter } from './rateLimiter';
 
 /**
- * The package's module state: one entry per Piopiy account per n8n process, shared by every
- * execution that uses the account. An account is its base URL and a fingerprint of its token (never
- * the token), so two accounts never share and one always does. n8n's rules allow no timers, so idle
- * accounts are dropped when an account is looked up, and the map is capped.
+ * What an n8n process knows about each Piopiy account, shared by every execution that uses it: the
+ * package's one piece of module state. Piopiy limits an account, not an execution, so a hundred form
+ * submissions each learning the limit alone hammer it with refusals; sharing what is learned makes
+ * them one well-behaved client. Each run takes a lease for its account and releases it in a
+ * `finally`. n8n's rules allow no timers in a node, so idle accounts are forgotten when a lease is
+ * taken, and the map is capped.
  */
 
-/** What the process keeps for one account. */
-export interface Account {
-	/** The calls the account placed from this process (see callMemory). */
-	readonly calls: CallMemory;
+/** The part of the credential that names an account. */
+export interface AccountCredentials {
+	baseUrl: string;
+	apiToken: string;
 }
 
-/** Idle this long, an account is dropped (its memory with it): longer than any repeat window. */
-const IDLE_MS = 25 * 60 * 60_000;
-/** At most this many accounts; past it the least recently used goes. */
-const MAX_ACCOUNTS = 100;
+/** An account unused this long is forgotten when the next lease is taken. */
+export const ACCOUNT_IDLE_MS = 15 * 60_000;
+/** Accounts kept at most; beyond it the longest idle are forgotten first (ones in use never are). */
+export const MAX_ACCOUNTS = 100;
 
-interface Held {
-	account: Account;
-	lastUsed: number;
+/**
+ * The key of an account: the base URL and a fingerprint of the token, never the token itself (keys
+ * may be logged or shown in a debugger). A SHA-256 prefix tells tokens apart and gives nothing back.
+ */
+export function accountKey(credentials: AccountCredentials): string {
+	const fingerprint = createHash('sha256').update(String(credentials.apiToken ?? '')).digest('hex').slice(0, 16);
+	return `${String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '')} ${fingerprint}`;
+}
+
+/**
+ * One Piopiy account as this process knows it. Other per-account state hangs on it as a field of
+ * its own, so that one registry holds everything known about an account.
+ */
+export class Account {
+	/** What has been learned about Piopiy's limit for this account, shared by every run. */
+	readonly limiter: RateLimiter;
+	/** The calls this account placed from this process (issue 28): the same call is not placed again within a window. */
+	readonly calls: CallMemory;
+	/** Leases taken and not yet released: an account in use is never forgotten. */
+	leases = 0;
+	/** When a lease was last taken or released, on the registry's clock. */
+	lastUsedAt: number;
+
+	constructor(
+		readonly key: string,
+		readonly clock: Clock,
+	) {
+		this.limiter = new RateLimiter({ capPerSecond: 0, concurrency: 1, clock });
+		this.calls = new CallMemory({ now: () => clock.now() });
+		this.lastUsedAt = clock.now();
+	}
+}
+
+/** A run's hold on its account, from before its first request until its `finally`. */
+export interface AccountLease {
+	readonly account: Account;
+	/** Gives the account back. Safe to call more than once; only the first call counts. */
+	release(): void;
+}
+
+export interface AccountRegistryOptions {
+	clock?: Clock;
+	idleMs?: number;
+	maxAccounts?: number;
 }
 
 export class AccountRegistry {
-	private readonly accounts = new Map<string, Held>();
+	private readonly accounts = new Map<string, Account>();
+	private readonly clock: Clock;
+	private readonly idleMs: number;
+	private readonly maxAccounts: number;
 
-	constructor(
-		private readonly now: () => number = () => MONOTONIC_CLOCK.now(),
-		private readonly maxAccounts = MAX_ACCOUNTS,
-	) {}
+	constructor(options: AccountRegistryOptions = {}) {
+		this.clock = options.clock ?? MONOTONIC_CLOCK;
+		this.idleMs = options.idleMs ?? ACCOUNT_IDLE_MS;
+		this.maxAccounts = options.maxAccounts ?? MAX_ACCOUNTS;
+	}
 
-	/** The account of this base URL and token, made on first use. */
-	account(baseUrl: string, token: string): Account {
-		const now = this.now();
-		for (const [key, held] of this.accounts) {
-			if (now - held.lastUsed < IDLE_MS) break;
-			this.accounts.delete(key);
+	/** Takes a lease on the credential's account, creating the account if this process has not seen it. */
+	lease(credentials: AccountCredentials): AccountLease {
+		const now = this.clock.now();
+		this.forgetIdle(now);
+		const key = accountKey(credentials);
+		let account = this.accounts.get(key);
+		if (account) this.accounts.delete(key);
+		account ??= new Account(key, this.clock);
+		// Re-inserted: the map's order is then least recently used first.
+		this.accounts.set(key, account);
+		account.leases++;
+		account.lastUsedAt = now;
+		let released = false;
+		return {
+			account,
+			release: () => {
+				if (released) return;
+				released = true;
+				account.leases--;
+				account.lastUsedAt = this.clock.now();
+			},
+		};
+	}
+
+	/** The accounts known, by key (for tests and diagnostics; keys hold no token). */
+	keys(): string[] {
+		return [...this.accounts.keys()];
+	}
+
+	private forgetIdle(now: number): void {
+		for (const [key, account] of this.accounts) {
+			// Its memory of calls placed outlives idleness: a window may be longer than the idle time.
+			if (account.leases === 0 && now - account.lastUsedAt >= this.idleMs && !account.calls.remembersAt(now)) this.accounts.delete(key);
 		}
-		const key = `${baseUrl.replace(/\/+$/, '')}\n${createHash('sha256').update(token).digest('hex').slice(0, 32)}`;
-		const held = this.accounts.get(key) ?? { account: { calls: new CallMemory() }, lastUsed: now };
-		held.lastUsed = now;
-		// Re-inserted: the map's order is the order of last use, oldest first.
-		this.accounts.delete(key);
-		this.accounts.set(key, held);
-		while (this.accounts.size > this.maxAccounts) this.accounts.delete(this.accounts.keys().next().value as string);
-		return held.account;
-	}
-
-	/** Forgets every account (a test's fresh process). */
-	clear(): void {
-		this.accounts.clear();
-	}
-
-	/** How many accounts are held. */
-	get size(): number {
-		return this.accounts.size;
+		// Least recently used first; accounts in use stay even past the cap.
+		for (const [key, account] of this.accounts) {
+			if (this.accounts.size < this.maxAccounts) break;
+			if (account.leases === 0) this.accounts.delete(key);
+		}
 	}
 }
 
-/** The registry of this n8n process. */
+/** The process's registry: every execution of the node in this n8n process shares it. */
 export const ACCOUNTS = new AccountRegistry();

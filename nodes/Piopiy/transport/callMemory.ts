@@ -139,6 +139,13 @@ export class CallMemory {
 		};
 	}
 
+	/** Whether any call is still remembered at `now` (on the memory's clock). */
+	remembersAt(now: number): boolean {
+		this.dropExpired(now);
+		for (const entry of this.entries.values()) if (entry.keepUntil > now) return true;
+		return false;
+	}
+
 	/** Forgets every call (a test's fresh process). */
 	clear(): void {
 		this.entries.clear();
