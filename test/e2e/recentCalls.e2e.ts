@@ -21,6 +21,15 @@ const TOOL_ARGUMENTS = { to_number: '+91 98765 43277', customer_name: 'Asha Rao'
 
 const to = (name: string) => [{ node: name, type: 'main' as const, index: 0 }];
 
+const workflow = (id: string, nodes: WorkflowNode[], connections: Workflow['connections']): Workflow => ({
+	id,
+	name: `e2e ${id}`,
+	nodes,
+	connections,
+	active: false,
+	settings: { executionOrder: 'v1' },
+});
+
 function webhookNode(path: string): WorkflowNode {
 	return {
 		id: randomUUID(),
@@ -48,14 +57,7 @@ function callNode(toNumber: string, requestOptions: Record<string, unknown> = {}
 
 /** Webhook (answers at once) → AI Agent → Call to the posted number: a form's submission. */
 function formWorkflow(id: string, path: string, requestOptions: Record<string, unknown> = {}): Workflow {
-	return {
-		id,
-		name: `e2e ${id}`,
-		nodes: [webhookNode(path), callNode('={{ $json.body.phone }}', requestOptions)],
-		connections: { 'Form posted': { main: [to('Call')] } },
-		active: false,
-		settings: { executionOrder: 'v1' },
-	};
+	return workflow(id, [webhookNode(path), callNode('={{ $json.body.phone }}', requestOptions)], { 'Form posted': { main: [to('Call')] } });
 }
 
 /** Webhook → six leads → Call, one at a time: a campaign n8n's Stop can reach. */
@@ -68,14 +70,10 @@ function campaignWorkflow(): Workflow {
 		position: [100, 0],
 		parameters: { jsCode: `return ${JSON.stringify(SIX_LEADS.map((json) => ({ json })))};` },
 	};
-	return {
-		id: IDS.campaign,
-		name: `e2e ${IDS.campaign}`,
-		nodes: [webhookNode(PATHS.campaign), leads, callNode('={{ $json.phone }}', { concurrency: 1 })],
-		connections: { 'Form posted': { main: [to('Leads')] }, Leads: { main: [to('Call')] } },
-		active: false,
-		settings: { executionOrder: 'v1' },
-	};
+	return workflow(IDS.campaign, [webhookNode(PATHS.campaign), leads, callNode('={{ $json.phone }}', { concurrency: 1 })], {
+		'Form posted': { main: [to('Leads')] },
+		Leads: { main: [to('Call')] },
+	});
 }
 
 /** n8n's MCP Server Trigger with the example's "Place a Piopiy call" tool, at its defaults. */
@@ -92,14 +90,7 @@ function mcpWorkflow(): Workflow {
 		webhookId: randomUUID(),
 		parameters: { authentication: 'none', path: PATHS.mcp },
 	};
-	return {
-		id: IDS.mcp,
-		name: `e2e ${IDS.mcp}`,
-		nodes: [trigger, tool],
-		connections: { [tool.name]: { ai_tool: [[{ node: trigger.name, type: 'ai_tool', index: 0 }]] } },
-		active: false,
-		settings: { executionOrder: 'v1' },
-	};
+	return workflow(IDS.mcp, [trigger, tool], { [tool.name]: { ai_tool: [[{ node: trigger.name, type: 'ai_tool', index: 0 }]] } });
 }
 
 let stack: Stack;
