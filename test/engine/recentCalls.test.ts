@@ -61,14 +61,14 @@ test('the same call from a second execution: not sent, and its item says when th
 	]);
 });
 
-test('two executions at the same moment (a double click): one call, the other says a call is being placed', async () => {
+test('two executions at the same moment (a double click): one call, the other says one was sent and has had no answer yet', async () => {
 	server.behaviour = (request, self) => ({ ...self.standardReply(request), delayMs: 200 });
 	const [a, b] = await Promise.all([execute(), execute()]);
 	expect(server.requests).toHaveLength(1);
 	const messages = [a.items[0].json, b.items[0].json].map((json) => json.message).sort();
 	expect(messages).toEqual(['call_queued', 'notSent']);
 	const refused = [a, b].find((run) => run.items[0].json.message === 'notSent');
-	expect(refused?.items[0].json.error).toMatch(/^Not sent: a call to this number with the same AI agent is being placed right now/);
+	expect(refused?.items[0].json.error).toMatch(/^Not sent: a call to this number with the same AI agent was sent \(.*\) by another run and has had no answer yet: it may be placed\./);
 });
 
 test('"Allow Repeated Calls After (Minutes)" 0: both executions place the call', async () => {

@@ -211,7 +211,7 @@ describe('earlierCallRefusal: what the item and the model read', () => {
 		expect(unknown.message).toBe('Not sent: a call to this number with the same AI agent was sent (2026-12-08 01:40:12 UTC, 3 minutes ago) and its outcome is unknown: it may have been placed');
 		expect(unknown.description).toContain('Check the Piopiy call log');
 		const sending = earlierCallRefusal({ ...placed, state: 'sending', callId: undefined }, { ...base, nowEpochMs: START_EPOCH + 80 });
-		expect(sending.message).toBe('Not sent: a call to this number with the same AI agent is being placed right now (sent 2026-12-08 01:40:12 UTC, 0 seconds ago) by another run');
+		expect(sending.message).toBe('Not sent: a call to this number with the same AI agent was sent (2026-12-08 01:40:12 UTC, 0 seconds ago) by another run and has had no answer yet: it may be placed');
 	});
 
 	test('the Idempotency Key, a pipeline, a flow', () => {

@@ -156,7 +156,7 @@ export function earlierCallRefusal(
 			? `Not sent: ${what} was already placed (${when}${id})`
 			: earlier.state === 'unknownOutcome'
 				? `Not sent: ${what} was sent (${when}) and its outcome is unknown: it may have been placed`
-				: `Not sent: ${what} is being placed right now (sent ${when}) by another run`;
+				: `Not sent: ${what} was sent (${when}) by another run and has had no answer yet: it may be placed`;
 	const window = `${context.windowMin} ${context.windowMin === 1 ? 'minute' : 'minutes'}`;
 	const consequence = `Sending it again within ${window} would ring the same person twice.`;
 	if (context.asTool) {
