@@ -18,7 +18,7 @@ function positive(value: unknown, fallback: number): number {
 /** The node's Request Options, read once per execution (they apply to all items together). */
 export interface ExecutionSettings extends TransportSettings {
 	concurrency: number;
-	/** As an AI Agent's tool: whether the same call may be made twice in one execution. */
+	/** As a tool (AI Agent, MCP client): whether the same call may be made again, in one execution and within the repeat window. */
 	allowToolRepeats: boolean;
 	/** How long a placed call is not placed again (same number and agent, pipeline or flow, or same Idempotency Key); 0: no check. */
 	repeatWindowMin: number;
