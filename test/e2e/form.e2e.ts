@@ -113,9 +113,17 @@ describe(`the form example in n8n ${N8N_VERSION}: the form answers after the Pio
 		expect(stack.piopiy.requests).toEqual([]);
 	});
 
+	it('the form sent again for the same person (issue 28): nothing sent, and the page says the call is already on its way', async () => {
+		const text = await submitForm('Asha Rao', '+91 98765 43210');
+		expect(text).toContain('Call not placed');
+		expect(text).toContain('We already have your request from a moment ago and are calling you, so we did not call you twice.');
+		expect(stack.piopiy.requests).toEqual([]);
+	});
+
 	it('Piopiy answers 503 (it may have placed the call): the page asks not to send the form again', async () => {
 		stack.piopiy.behaviour = () => ({ status: 503, body: { success: false, error: 'upstream failure' } });
-		const text = await submitForm('Asha Rao', '+91 98765 43210');
+		// Another person: the one above was called moments ago, and the node would not call her again.
+		const text = await submitForm('Ravi Kumar', '+91 98765 43211');
 		expect(text).toContain('Call not placed');
 		expect(text).toContain('We could not confirm your call.');
 		expect(text).toContain('Please do not send the form again.');

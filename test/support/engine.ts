@@ -27,6 +27,7 @@ import {
 import { PiopiyApi } from '../../credentials/PiopiyApi.credentials';
 // '.js' so that tsx (bench) does not resolve Piopiy.node to the codex file Piopiy.node.json.
 import { Piopiy } from '../../nodes/Piopiy/Piopiy.node.js';
+import { ACCOUNTS } from '../../nodes/Piopiy/transport/accounts';
 import { hostAdditionalData } from './host';
 import './logCapture';
 
@@ -172,6 +173,12 @@ export interface RunOptions {
 	 * AI Agent's human review); by default "Test Items" → "Piopiy".
 	 */
 	shape?: (source: INode, piopiy: INode) => { nodes: INode[]; connections: IConnections; settings?: IWorkflowSettings };
+	/**
+	 * Whether the run finds what earlier runs of this test file left in the process (the accounts'
+	 * memory of calls placed), as executions in one n8n process do. Off by default: each test is a
+	 * fresh n8n process, so tests that call the same number stay independent.
+	 */
+	sameProcess?: boolean;
 }
 
 export interface RunResult {
@@ -200,6 +207,13 @@ export function nodeOutput(taskData: ITaskData | undefined): INodeExecutionData[
 	return taskData?.data?.main?.[0] ?? taskData?.data?.ai_tool?.[0] ?? [];
 }
 
+/** Forgets the calls the credential's account placed in this process, as a fresh n8n process would have none. */
+export function forgetCalls(credentials: ICredentialDataDecryptedObject): void {
+	const lease = ACCOUNTS.lease({ baseUrl: String(credentials.baseUrl ?? ''), apiToken: String(credentials.apiToken ?? '') });
+	lease.account.calls.clear();
+	lease.release();
+}
+
 export async function runPiopiyNode({
 	parameters,
 	items = [{}],
@@ -211,9 +225,11 @@ export async function runPiopiyNode({
 	retryOf,
 	executionId,
 	stopWhen,
+	sameProcess = false,
 	shape = (first, second) => ({ nodes: [first, second], connections: { [first.name]: { main: [[{ node: second.name, type: 'main', index: 0 }]] } } }),
 }: RunOptions): Promise<RunResult> {
 	const mode: WorkflowExecuteMode = retryOf ? 'retry' : requestedMode;
+	if (!sameProcess) forgetCalls(credentials);
 	const source: INode = {
 		id: 'source',
 		name: 'Test Items',

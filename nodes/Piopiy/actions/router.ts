@@ -14,8 +14,8 @@ import { RateLimiter } from '../transport/rateLimiter';
 import { PiopiyRequestError, sendPiopiyRequest } from '../transport/request';
 import type { PiopiyCredentials, PiopiyRequest } from '../transport/types';
 import { findOperation } from './operations';
+import { RecentCallGuard, rememberRun, repeatedRunRefusal, runsAsTool, ToolCallLedger } from './runGuards';
 import type { PiopiyOperation } from './types';
-import { rememberRun, repeatedRunRefusal, ToolCallLedger } from './runGuards';
 import { readExecutionSettings } from './settings';
 
 type FailedOutcome = Exclude<ItemOutcome['kind'], 'succeeded'>;
@@ -83,6 +83,7 @@ export async function router(this: IExecuteFunctions, prepare?: PiopiyOperation[
 	const refusal = repeatedRunRefusal(this, operation.effect);
 	if (refusal) return refuseRun(this, refusal, secrets);
 	const toolCalls = ToolCallLedger.forRun(this, operation.effect, settings.allowToolRepeats);
+	const recentCalls = RecentCallGuard.forRun(this, operation.effect, settings);
 	rememberRun(this, false);
 
 	const results: ItemResult[] = new Array(items.length);
@@ -90,6 +91,7 @@ export async function router(this: IExecuteFunctions, prepare?: PiopiyOperation[
 	const prepareItem = (itemIndex: number): PiopiyRequest | undefined => {
 		try {
 			const request = (prepare ?? operation.prepare).call(this, itemIndex, credentials);
+			recentCalls?.readKey(itemIndex);
 			// The run guards above judged by the operation's effect; a request that acts otherwise would
 			// slip past them (a mapping changed without its operation).
 			if (request.effect !== operation.effect) {
@@ -140,15 +142,26 @@ export async function router(this: IExecuteFunctions, prepare?: PiopiyOperation[
 				results[itemIndex] = { error: repeated, outcome: 'notSent' };
 				return continueOnFail;
 			}
+			const claim = recentCalls?.claim(request, itemIndex, lease.account.calls);
+			if (claim instanceof Error) {
+				results[itemIndex] = { error: claim, outcome: 'notSent' };
+				return continueOnFail;
+			}
 			try {
 				const reply = await sendPiopiyRequest(this, request, credentials, transport, itemIndex);
 				const json = redactReply(operation.toOutput ? operation.toOutput(reply) : reply);
 				results[itemIndex] = { json, pairedItem: { item: itemIndex } };
 				toolCalls?.record(request, replyId(reply));
+				claim?.placed(replyId(reply));
 				return true;
 			} catch (error) {
 				const outcome = failedOutcome(error);
-				if (outcome === 'unknownOutcome') toolCalls?.record(request, undefined);
+				if (outcome === 'unknownOutcome') {
+					toolCalls?.record(request, undefined);
+					claim?.unknownOutcome();
+				} else {
+					claim?.notPlaced();
+				}
 				results[itemIndex] = { error: error as Error, outcome };
 				return continueOnFail;
 			}
@@ -184,7 +197,7 @@ export async function router(this: IExecuteFunctions, prepare?: PiopiyOperation[
  * a tool that throws, so there every failure says what happened, whatever On Error says.
  */
 function failuresAreItems(context: IExecuteFunctions): boolean {
-	return context.continueOnFail() || context.getNode().type.endsWith('Tool');
+	return context.continueOnFail() || runsAsTool(context);
 }
 
 /**

@@ -3,7 +3,9 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import {
 	DEFAULT_CONCURRENCY,
 	DEFAULT_MAX_RATE_LIMIT_WAIT_SEC,
+	DEFAULT_REPEAT_WINDOW_MIN,
 	DEFAULT_TIMEOUT_SEC,
+	MAX_REPEAT_WINDOW_MIN,
 } from '../descriptions/requestOptions.description';
 import type { TransportSettings } from '../transport/request';
 import { DEFAULT_RETRY_SETTINGS } from '../transport/retryPolicy';
@@ -17,8 +19,10 @@ export interface ExecutionSettings extends Omit<TransportSettings, 'rateLimiter'
 	concurrency: number;
 	/** Max Requests per Second, for this execution's own requests; 0 for none. */
 	capPerSecond: number;
-	/** As an AI Agent's tool: whether the same call may be made twice in one execution. */
+	/** As a tool (AI Agent, MCP client): whether the same call may be made again, in one execution and within the repeat window. */
 	allowToolRepeats: boolean;
+	/** How long a placed call is not placed again (same number and agent, pipeline or flow, or same Idempotency Key); 0: no check. */
+	repeatWindowMin: number;
 }
 
 export function readExecutionSettings(context: IExecuteFunctions): ExecutionSettings {
@@ -27,6 +31,7 @@ export function readExecutionSettings(context: IExecuteFunctions): ExecutionSett
 	return {
 		concurrency,
 		allowToolRepeats: options.allowToolRepeats === true,
+		repeatWindowMin: Math.min(MAX_REPEAT_WINDOW_MIN, positive(options.repeatWindowMin, DEFAULT_REPEAT_WINDOW_MIN)),
 		timeoutMs: Math.max(1, positive(options.timeoutSec, DEFAULT_TIMEOUT_SEC)) * 1000,
 		capPerSecond: positive(options.ratePerSecond, 0),
 		retry: {

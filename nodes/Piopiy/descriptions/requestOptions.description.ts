@@ -3,6 +3,10 @@ import type { INodeProperties } from 'n8n-workflow';
 export const DEFAULT_CONCURRENCY = 5;
 export const DEFAULT_TIMEOUT_SEC = 30;
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_SEC = 120;
+/** Why 10: docs/repeated-calls.md. */
+export const DEFAULT_REPEAT_WINDOW_MIN = 10;
+/** The longest window the setting accepts (a day). */
+export const MAX_REPEAT_WINDOW_MIN = 1440;
 
 /** How requests are sent, for every operation: concurrency, rate, timeout, how long 429s are waited out. */
 export const requestOptionsField: INodeProperties = {
@@ -13,12 +17,30 @@ export const requestOptionsField: INodeProperties = {
 	default: {},
 	options: [
 		{
+			displayName: 'Allow Repeated Calls After (Minutes)',
+			name: 'repeatWindowMin',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: MAX_REPEAT_WINDOW_MIN },
+			default: DEFAULT_REPEAT_WINDOW_MIN,
+			description:
+				'A call this Piopiy account placed from this n8n instance (the same number with the same agent, pipeline or flow, or the same Idempotency Key) is not placed again for this many minutes, by any execution: a form sent twice, an MCP client repeating its tool call, a stopped campaign run again. The item comes out "notSent" and says when the earlier call was placed. A call whose outcome was unknown counts as placed. 0 turns the check off. Each queue-mode worker remembers only its own calls.',
+		},
+		{
 			displayName: 'Allow Repeated Calls From AI Agent',
 			name: 'allowToolRepeats',
 			type: 'boolean',
 			default: false,
 			description:
-				"Whether an AI Agent using this node as a tool may make the same call again in one execution (the same number with the same agent, pipeline or flow). Off: a repeat is refused and the agent is told the call was already made, so a model that asks twice does not ring a person twice.",
+				'Whether an AI Agent (or an MCP client) using this node as a tool may make the same call again: in one execution, and within "Allow Repeated Calls After (Minutes)". Off: a repeat is refused and the model is told the call was already made, so a model that asks twice does not ring a person twice.',
+		},
+		{
+			displayName: 'Idempotency Key',
+			name: 'idempotencyKey',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. {{ $json.submissionId }}',
+			description:
+				'An ID of what asked for this call, when you have one (a form submission, a CRM task). A call with the same key is not placed again within "Allow Repeated Calls After (Minutes)", whatever else changed (another number, other variables).',
 		},
 		{
 			displayName: 'Max Concurrent Requests',

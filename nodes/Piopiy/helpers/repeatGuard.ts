@@ -85,9 +85,13 @@ export function executionRetryRefusal(
  * differently still rings the same person. Hashed, so phone numbers are not kept in the execution.
  */
 export function callIdentity(path: string, body: IDataObject): string {
+	return createHash('sha256').update(callIdentityText(path, body)).digest('hex').slice(0, 32);
+}
+
+/** The text `callIdentity` hashes; the process's call memory hashes it with its own key. */
+export function callIdentityText(path: string, body: IDataObject): string {
 	const { to_number, agent_id, pipeline, flow_id, call_id } = body;
-	const identity = JSON.stringify([path, to_number, agent_id, pipeline, flow_id, call_id]);
-	return createHash('sha256').update(identity).digest('hex').slice(0, 32);
+	return JSON.stringify([path, to_number, agent_id, pipeline, flow_id, call_id]);
 }
 
 /** The refusal an AI Agent's model reads when it asks for the same call again in one execution. */
@@ -102,5 +106,72 @@ export function toolRepeatRefusal(
 		message: `Not sent: this exact ${what} was already made earlier in this run${earlier}. Repeating it would ${consequence}.`,
 		description:
 			'Tell the user it was already done; do not call this tool again with the same number and agent, pipeline or flow. The workflow builder can allow repeats in the node\'s Request Options ("Allow Repeated Calls From AI Agent").',
+	};
+}
+
+/** An earlier call that matches one about to be sent, as the process's call memory holds it (transport/callMemory). */
+export interface EarlierCall {
+	/** `sending`: its request has not been answered yet; `unknownOutcome`: it may have been placed. */
+	state: 'sending' | 'placed' | 'unknownOutcome';
+	/** Whether it matched by the Idempotency Key rather than by who it rings. */
+	matchedBy: 'call' | 'idempotencyKey';
+	/** When its request was sent (epoch ms). */
+	sentAtEpochMs: number;
+	/** Piopiy's call_id (or request_id), when it answered with one. */
+	callId?: string;
+}
+
+/** "2026-12-08 01:40:12 UTC, 3 minutes ago": when, for a person and for a model. */
+export function whenSent(sentAtEpochMs: number, nowEpochMs: number): string {
+	const at = new Date(sentAtEpochMs).toISOString().slice(0, 19).replace('T', ' ');
+	const seconds = Math.max(0, Math.round((nowEpochMs - sentAtEpochMs) / 1000));
+	const ago = seconds < 90 ? `${seconds} ${seconds === 1 ? 'second' : 'seconds'} ago` : `${Math.round(seconds / 60)} minutes ago`;
+	return `${at} UTC, ${ago}`;
+}
+
+/** "agent", "pipeline" or "flow": what the call runs, by its endpoint. */
+function callKind(path: string): string {
+	if (path.includes('/ai/')) return 'the same AI agent';
+	if (path.includes('/flow/')) return 'the same flow';
+	return 'the same pipeline';
+}
+
+/**
+ * The refusal of a call that this Piopiy account already placed (or may have, or is placing) from
+ * this n8n process within the window, in another execution or earlier in this one. `asTool`: the
+ * reader is a model (an AI Agent's or an MCP client's tool call), told what to tell the user.
+ */
+export function earlierCallRefusal(
+	earlier: EarlierCall,
+	context: { path: string; windowMin: number; asTool: boolean; nowEpochMs: number },
+): { message: string; description: string } {
+	const what =
+		earlier.matchedBy === 'idempotencyKey'
+			? 'a call with the same Idempotency Key'
+			: `a call to this number with ${callKind(context.path)}`;
+	const when = whenSent(earlier.sentAtEpochMs, context.nowEpochMs);
+	const id = earlier.callId ? `, call_id ${earlier.callId}` : '';
+	const message =
+		earlier.state === 'placed'
+			? `Not sent: ${what} was already placed (${when}${id})`
+			: earlier.state === 'unknownOutcome'
+				? `Not sent: ${what} was sent (${when}) and its outcome is unknown: it may have been placed`
+				: `Not sent: ${what} was sent (${when}) by another run and has had no answer yet: it may be placed`;
+	const window = `${context.windowMin} ${context.windowMin === 1 ? 'minute' : 'minutes'}`;
+	const consequence = `Sending it again within ${window} would ring the same person twice.`;
+	if (context.asTool) {
+		const told =
+			earlier.state === 'placed'
+				? `Tell the user the call was already placed${id ? ` (${id.slice(2)})` : ''}; do not call this tool again for this number.`
+				: 'Tell the user a call to this number was already started and may have gone through; do not call this tool again for this number.';
+		return {
+			message: `${message}. ${consequence}`,
+			description: `${told} The workflow builder can allow repeats in the node's Request Options ("Allow Repeated Calls After (Minutes)" set to 0, or "Allow Repeated Calls From AI Agent").`,
+		};
+	}
+	const check = earlier.state === 'placed' ? '' : ' Check the Piopiy call log before calling this person again.';
+	return {
+		message,
+		description: `This Piopiy account sent it from this n8n process within the last ${window}. ${consequence}${check} To allow it, set "Allow Repeated Calls After (Minutes)" in the node's Request Options to 0 (or to fewer minutes).`,
 	};
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 
+import { CallMemory } from './callMemory';
 import { MONOTONIC_CLOCK, type Clock } from './clock';
 import { AccountLimiter } from './rateLimiter';
 
@@ -39,6 +40,8 @@ export function accountKey(credentials: AccountCredentials): string {
 export class Account {
 	/** What has been learned about Piopiy's limit for this account, shared by every run. */
 	readonly limiter: AccountLimiter;
+	/** The calls this account placed from this process (issue 28): the same call is not placed again within a window. */
+	readonly calls: CallMemory;
 	/** Leases taken and not yet released: an account in use is never forgotten. */
 	leases = 0;
 	/** When a lease was last taken or released, on the registry's clock. */
@@ -49,6 +52,7 @@ export class Account {
 		readonly clock: Clock,
 	) {
 		this.limiter = new AccountLimiter(clock);
+		this.calls = new CallMemory({ now: () => clock.now() });
 		this.lastUsedAt = clock.now();
 	}
 }
@@ -114,7 +118,8 @@ export class AccountRegistry {
 
 	private forgetIdle(now: number): void {
 		for (const [key, account] of this.accounts) {
-			if (account.leases === 0 && now - account.lastUsedAt >= this.idleMs) this.accounts.delete(key);
+			// Its memory of calls placed outlives idleness: a window may be longer than the idle time.
+			if (account.leases === 0 && now - account.lastUsedAt >= this.idleMs && !account.calls.remembersAt(now)) this.accounts.delete(key);
 		}
 		// Least recently used first; accounts in use stay even past the cap.
 		for (const [key, account] of this.accounts) {
