@@ -132,9 +132,11 @@ describe('judgeAnswerPost: what a post comes to (Approval, keys 1 and 2)', () =>
 		expect(judgeAnswerPost({ call_id: 'c-2', digits: '1' }, INPUT)).toMatchObject({ resumes: false, status: 409 });
 	});
 
-	test('a post naming a call when the call placed is not known is refused: the check cannot be made', () => {
-		expect(judgeAnswerPost({ call_id: 'c-1', digits: '1' }, APPROVAL, null)).toMatchObject({ resumes: false, status: 409 });
+	test('a post naming a call when the reply named none is judged by its keys (the sealed URL binds it); another call is refused', () => {
+		expect(judgeAnswerPost({ call_id: 'c-1', digits: '1' }, APPROVAL, null)).toMatchObject({ resumes: true, decision: 'approved' });
+		expect(judgeAnswerPost({ call_id: 'c-1', status: 'hung_up', digits: '1' }, APPROVAL, null)).toMatchObject({ resumes: true, approved: false, outcome: 'callEnded' });
 		expect(judgeAnswerPost({ digits: '1' }, APPROVAL, null)).toMatchObject({ resumes: true, decision: 'approved' });
+		expect(judgeAnswerPost({ call_id: 'c-1', digits: '1' }, APPROVAL, 'c-2')).toMatchObject({ resumes: false, status: 409 });
 	});
 
 	test('each result names the rule that decided it', () => {
@@ -184,11 +186,13 @@ describe('the decision tables, over every combination of facts', () => {
 					facts.keys === 'one' &&
 					facts.pressed === '1' &&
 					facts.statuses.every(({ says }) => says === 'success') &&
-					(facts.call === 'absent' || facts.call === 'same');
+					facts.call !== 'other';
 				expect({ facts, kind: question.kind, approved: decision === 'approved' }).toEqual({ facts, kind: question.kind, approved: shouldApprove });
 				if (decision === 'approved') approvals += 1;
-				// A post about another call, or one whose call cannot be checked, never resumes.
-				if (facts.call === 'other' || facts.call === 'unchecked') expect(decision).toBe('otherCall');
+				// A post about another call never resumes; one whose call cannot be compared (the reply named
+				// none) is judged by the rest, as the sealed URL binds it to the question.
+				if (facts.call === 'other') expect(decision).toBe('otherCall');
+				else expect(decision).not.toBe('otherCall');
 			}
 		}
 		expect(combinations).toBeGreaterThan(10_000);

@@ -234,7 +234,10 @@ const noSignOfFailure = (facts: PostFacts) => facts.statuses.every(({ says: stat
 
 /** Rows every kind starts with: the post is about another call, or says the question was not answered. */
 const FAILURE_ROWS: Row[] = [
-	{ rule: 'names another call', when: (facts) => facts.call === 'other' || facts.call === 'unchecked', decision: 'otherCall' },
+	// A call that cannot be compared ('unchecked': Piopiy's reply named none) does not refuse: the sealed
+	// URL already binds the post to this one question, and Piopiy's documented replies may name no call,
+	// so refusing would turn a person's real answer into "nobody answered".
+	{ rule: 'names another call', when: (facts) => facts.call === 'other', decision: 'otherCall' },
 	{ rule: 'a status says it failed', when: says('failed'), decision: 'failed' },
 	{ rule: 'a status says the call ended', when: says('callEnded'), decision: 'callEnded' },
 	{ rule: 'a status says nothing was entered', when: says('nothingEntered'), decision: 'noAnswer' },
