@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import { PICKER_ENTRY_DESCRIPTION } from '../../nodes/shared/pickerEntry';
 import { provision, PROJECT_ROOT } from './support/runtime';
+import type { Browser, Page, Playwright } from './support/playwright';
 import { log, OWNER, startStack, type Stack } from './support/stack';
 
 /**
@@ -120,48 +121,6 @@ const OPERATIONS: OperationCase[] = [
 	},
 ];
 
-// playwright-core's types are not a dependency of this project; these are the few parts used here.
-type DomElement = { [property: string]: unknown };
-interface Locator {
-	first(): Locator;
-	last(): Locator;
-	nth(index: number): Locator;
-	locator(selector: string): Locator;
-	getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
-	click(options?: object): Promise<void>;
-	hover(options?: object): Promise<void>;
-	fill(value: string): Promise<void>;
-	count(): Promise<number>;
-	isVisible(): Promise<boolean>;
-	innerText(): Promise<string>;
-	inputValue(): Promise<string>;
-	allInnerTexts(): Promise<string[]>;
-	waitFor(options?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
-	/** Runs `fn` in the page on the element (typed loosely: this project has no DOM typings). */
-	evaluate<R>(fn: (element: DomElement) => R): Promise<R>;
-	filter(options: { hasText: string | RegExp }): Locator;
-}
-interface Page {
-	goto(url: string, options?: object): Promise<unknown>;
-	locator(selector: string): Locator;
-	getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
-	fill(selector: string, value: string): Promise<void>;
-	keyboard: { press(key: string): Promise<void> };
-	mouse: { move(x: number, y: number): Promise<void> };
-	waitForURL(url: RegExp, options?: object): Promise<void>;
-	waitForTimeout(ms: number): Promise<void>;
-	screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
-	setDefaultTimeout(ms: number): void;
-	on(event: 'console' | 'pageerror', listener: (value: { type?: () => string; text?: () => string; message?: string; stack?: string }) => void): void;
-	url(): string;
-}
-interface Browser {
-	newContext(options: object): Promise<{ newPage(): Promise<Page>; close(): Promise<void> }>;
-	close(): Promise<void>;
-}
-interface Playwright {
-	chromium: { launch(options: object): Promise<Browser> };
-}
 
 let stack: Stack;
 let browser: Browser | undefined;

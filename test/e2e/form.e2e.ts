@@ -1,4 +1,5 @@
 import { provision } from './support/runtime';
+import type { Browser } from './support/playwright';
 import { GOOD_CREDENTIAL, N8N_VERSION, startStack, TYPE_PREFIX, type Stack } from './support/stack';
 import { forE2e, readExample } from './support/workflows';
 
@@ -12,32 +13,6 @@ import { forE2e, readExample } from './support/workflows';
 const FORM_PATH = '/form/piopiy-ai-call';
 const WORKFLOW_ID = 'E2eExFormLive001';
 const TIMEOUT = 45_000;
-
-// playwright-core's types are not a dependency of this project; these are the few parts used here.
-interface Locator {
-	first(): Locator;
-	fill(value: string): Promise<void>;
-	click(): Promise<void>;
-	waitFor(options?: { state?: 'visible'; timeout?: number }): Promise<void>;
-	innerText(): Promise<string>;
-}
-interface Page {
-	goto(url: string, options?: object): Promise<unknown>;
-	locator(selector: string): Locator;
-	getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
-	getByLabel(text: string, options?: { exact?: boolean }): Locator;
-	getByRole(role: string, options: { name: string }): Locator;
-	setDefaultTimeout(ms: number): void;
-	close(): Promise<void>;
-}
-interface BrowserContext {
-	newPage(): Promise<Page>;
-	close(): Promise<void>;
-}
-interface Browser {
-	newContext(options?: object): Promise<BrowserContext>;
-	close(): Promise<void>;
-}
 
 let stack: Stack;
 let browser: Browser | undefined;

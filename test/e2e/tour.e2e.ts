@@ -17,6 +17,7 @@ import path from 'node:path';
 import { sandboxCredentialData, SANDBOX_CREDENTIAL } from '../../scripts/sandbox/config';
 import { CREDENTIAL_TEST_NOTE } from '../../scripts/sandbox/server';
 import { firstOutput } from './support/executions';
+import type { Browser } from './support/playwright';
 import { n8n, PROJECT_ROOT, provision } from './support/runtime';
 import { log, publishWorkflow, type StoredExecution } from './support/stack';
 
@@ -34,32 +35,6 @@ function readId(file: string): string {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const TIMEOUT = 45_000; // the editor is slow on 2 cores
 
-// playwright-core's types are not a dependency of this project; these are the few parts used here.
-interface Locator {
-	first(): Locator;
-	fill(value: string): Promise<void>;
-	click(): Promise<void>;
-	waitFor(options?: { state?: 'visible'; timeout?: number }): Promise<void>;
-}
-interface Page {
-	goto(url: string, options?: object): Promise<unknown>;
-	locator(selector: string): Locator;
-	getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
-	getByLabel(text: string, options?: { exact?: boolean }): Locator;
-	getByRole(role: string, options: { name: string }): Locator;
-	keyboard: { press(key: string): Promise<void> };
-	waitForURL(url: RegExp, options?: object): Promise<void>;
-	setDefaultTimeout(ms: number): void;
-	screenshot(options: { path: string }): Promise<unknown>;
-}
-interface BrowserContext {
-	newPage(): Promise<Page>;
-	waitForEvent(event: 'page', options: { timeout: number }): Promise<Page>;
-}
-interface Browser {
-	newContext(options?: object): Promise<BrowserContext>;
-	close(): Promise<void>;
-}
 let browser: Browser | undefined;
 
 let start: ChildProcessWithoutNullStreams | undefined;
