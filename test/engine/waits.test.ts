@@ -63,8 +63,10 @@ test('a campaign under 429 Retry-After: 0 forever: every item ends with the wait
 		expect(item.json.message).toBe('refused');
 		expect(item.json.error).toMatch(/^Piopiy is rate limiting requests \(HTTP 429\) and the node gave up after \d+ attempts? in /);
 	}
-	// Each item's retries fit in its 2 s: after a first 429, starts are paced at the rate Piopiy
-	// accepted (none: one a second), so at most 3 requests per item.
-	expect(server.requests.length).toBeLessThanOrEqual(6 * 3);
+	// Each item is sent, and its retries fit in its 2 s with a backoff step between them: at most four
+	// an item, as for one item above (a refused request holds no place in the account's limiter, so
+	// nothing else spaces them; how the six share the steps depends on the machine's timing).
+	expect(server.requests.length).toBeGreaterThanOrEqual(6);
+	expect(server.requests.length).toBeLessThanOrEqual(6 * 4);
 	expect(server.placedCalls()).toEqual([]);
 });
