@@ -46,8 +46,10 @@ const callNode = (extra: Partial<WorkflowNode> = {}) =>
 			callerId: '+91 80 4567 8900',
 			toNumber: '={{ $json.phone }}',
 			agentId: AGENT_ID,
-			// One at a time, so which item fails is certain.
-			requestOptions: { concurrency: 1 },
+			// One at a time, so which item fails is certain. These tests are about n8n's retries of one
+			// execution; the memory of calls across executions (recentCalls.e2e.ts) would otherwise
+			// refuse the leads an earlier test of this file called in the same n8n process.
+			requestOptions: { concurrency: 1, repeatWindowMin: 0 },
 		},
 		{ credentials: { piopiyApi: { ...GOOD_CREDENTIAL } }, ...extra },
 	);
