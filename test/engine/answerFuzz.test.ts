@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { runPiopiyNode } from '../support/engine';
+import { WAITING_OPERATIONS } from '../support/fixtures';
 import { PiopiyTestServer } from '../support/piopiyServer';
 import { postAnswer } from '../support/waiting';
 
@@ -104,17 +105,7 @@ function malformedCheck(rng: ReturnType<typeof random>, real: string): unknown {
 
 test('random and malformed posts and checks: 0 throws, 0 approvals; the real answer still resumes the wait', async () => {
 	const waiting = await runPiopiyNode({
-		parameters: {
-			resource: 'call',
-			operation: 'sendAndWait',
-			callerId: '+91 80 4567 8900',
-			toNumber: '+91 98765 43210',
-			message: 'Refund 120 euros to order 5521?',
-			promptLanguage: 'en-IN',
-			promptVoiceId: 'anika',
-			approveKey: '={{ $json.approveKey }}',
-			declineKey: '3',
-		},
+		parameters: { ...WAITING_OPERATIONS['Call and Ask'], approveKey: '={{ $json.approveKey }}', declineKey: '3' },
 		credentials: server.credentials(),
 		executionId: '5150',
 		items: [{ approveKey: '9' }],
